@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * decision_json.h - a gwr_decision as the decision line of `gwroute route`
+ * (DESIGN.md "Decision line"), keys in this order:
+ *
+ *   action, [status], [reason], [location], [grpc_status], [headers],
+ *   listener, route, backend, upstream, response_headers, mirrors,
+ *   timeouts, retry, session_persistence, extension_refs
+ *
+ * status comes with respond/redirect, reason with respond/reject, location
+ * with redirect, grpc_status when the library gives one, headers with every
+ * respond/redirect/reject. Parts the public API does not expose yet
+ * (response headers, mirrors, timeouts, retry, session persistence,
+ * extension refs) are written with their empty values.
+ */
+#ifndef GWROUTE_CLI_DECISION_JSON_H
+#define GWROUTE_CLI_DECISION_JSON_H
+
+#include "gwroute.h"
+#include "json_out.h"
+
+/* "forward", "redirect", "respond", "reject", or NULL for any other value. */
+const char *decision_action_name(int32_t action);
+
+/* Write the decision as one JSON object. The action must have a name. */
+void decision_write_json(json_writer *w, const gwr_decision *decision);
+
+#endif

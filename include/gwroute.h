@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * gwroute.h - the Kubernetes Gateway API routing engine as a C library.
+ *
+ * This is the only public header. It reads top to bottom like a manual:
+ *
+ *   1. Version            6. Builder (objects without YAML)
+ *   2. Status codes       7. Table (compiled, immutable, shared)
+ *   3. Errors             8. Request
+ *   4. Allocator          9. Match and decision
+ *   5. Config            10. Threads and table swapping
+ *
+ * The pipeline: objects (YAML/JSON text or builder calls) are loaded into a
+ * gwr_config, validated per object, attached to Gateway listeners and
+ * compiled into a gwr_table. A table answers gwr_match() for any number of
+ * threads at once, without allocating. Anything not declared here is not API.
+ */
+#ifndef GWROUTE_H
+#define GWROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(GWR_STATIC)
+#define GWR_API
+#elif defined(__GNUC__)
+#define GWR_API __attribute__((visibility("default")))
+#else
+#define GWR_API
+#endif
+
+/* ===================================================================== */
+/* 1. Version                                                            */
+/* ===================================================================== */
+
+#define GWR_VERSION_MAJOR 0
+#define GWR_VERSION_MINOR 1
+#define GWR_VERSION_PATCH 0
+#define GWR_VERSION_NUMBER \
+  ((GWR_VERSION_MAJOR * 10000) + (GWR_VERSION_MINOR * 100) + GWR_VERSION_PATCH)
+#define GWR_VERSION_STRING "0.1.0"
+
+/**
+ * The version of the loaded library, as MAJOR*10000 + MINOR*100 + PATCH.
+ * Bindings compare it with the header they were written for.
+ * @since 0.1
+ */
+GWR_API uint32_t gwr_version(void);
+
+/** The version of the loaded library as a static string, e.g. "0.1.0". @since 0.1 */
+GWR_API const char *gwr_version_string(void);
+
+/* ===================================================================== */
+/* 2. Status codes                                                       */
+/* ===================================================================== */
+
+/* Every function that can fail returns an int holding one of these.
+ * Values are pinned: they are never renumbered. */
+#define GWR_STATUS_MAP(X)                                      \
+  X(OK, 0, "success")                                          \
+  X(E_INVALID, -1, "invalid argument")                         \
+  X(E_NOMEM, -2, "out of memory")                              \
+  X(E_PARSE, -3, "syntax error")                               \
+  X(E_SCHEMA, -4, "invalid object")                            \
+  X(E_IO, -5, "input/output error")                            \
+  X(E_LIMIT, -6, "limit exceeded")                             \
+  X(E_NOTFOUND, -7, "not found")                               \
+  X(E_RANGE, -8, "buffer too small")                           \
+  X(E_STATE, -9, "object in the wrong state for this call")
+
+enum gwr_status {
+#define GWR_STATUS_ENUM_(name, value, text) GWR_##name = value,
+  GWR_STATUS_MAP(GWR_STATUS_ENUM_)
+#undef GWR_STATUS_ENUM_
+  GWR_STATUS_LAST_ = -9
+};
+
+/**
+ * A static, human-readable text for a status code ("unknown status" for a
+ * value that is not one). Never NULL. @since 0.1
+ */
+GWR_API const char *gwr_strerror(int status);
+
+/* ===================================================================== */
+/* 3. Errors                                                             */
+/* ===================================================================== */
+
+/**
+ * Details of a failure, owned by the caller. Every function taking a
+ * gwr_error * accepts NULL. Set struct_size with GWR_ERROR_INIT; the library
+ * fills only the fields it knows, so an older, shorter struct is fine.
+ * Strings are NUL-terminated and truncated to fit.
+ *
+ * object kind/ns/name name the Kubernetes object at fault (empty if none);
+ * field is its field path ("spec.rules[2].matches[0].path.value");
+ * file/line/column give the source position when there is one (line 0 = none).
+ * message is the whole sentence, e.g.
+ *   "HTTPRoute default/api: spec.rules[2].matches[0].path.value: must start with '/'"
+ * @since 0.1
+ */
+typedef struct gwr_error {
+  size_t struct_size;
+  int32_t code;
+  uint32_t line;
+  uint32_t column;
+  char kind[64];
+  char ns[64];
+  char name[254];
+  char field[256];
+  char file[256];
+  char message[1024];
+} gwr_error;
+
+#define GWR_ERROR_INIT {sizeof(gwr_error), 0, 0, 0, "", "", "", "", "", ""}
+
+/* ===================================================================== */
+/* 4. Allocator                                                          */
+/* ===================================================================== */
+
+/**
+ * Memory hooks, passed once to gwr_config_new(); tables and decisions
+ * compiled from that config inherit them. NULL hooks mean libc.
+ * malloc must return memory aligned for any type, or NULL on failure.
+ * @since 0.1
+ */
+typedef struct gwr_allocator {
+  size_t struct_size;
+  void *(*malloc)(void *ctx, size_t size);
+  void (*free)(void *ctx, void *ptr);
+  void *ctx;
+} gwr_allocator;
+
+#define GWR_ALLOCATOR_INIT {sizeof(gwr_allocator), NULL, NULL, NULL}
+
+/* ===================================================================== */
+/* 5. Config                                                             */
+/* ===================================================================== */
+
+/** A mutable set of Kubernetes objects. One thread at a time. @since 0.1 */
+typedef struct gwr_config gwr_config;
+
+/**
+ * Create an empty config.
+ * @param out    receives the config; set to NULL on failure.
+ * @param alloc  memory hooks (copied), or NULL for libc.
+ * @return GWR_OK, GWR_E_INVALID (out NULL or bad alloc), GWR_E_NOMEM.
+ * @since 0.1
+ */
+GWR_API int gwr_config_new(gwr_config **out, const gwr_allocator *alloc);
+
+/** Free a config and everything loaded into it. NULL is ignored. @since 0.1 */
+GWR_API void gwr_config_free(gwr_config *cfg);
+
+/**
+ * Load Kubernetes objects from text: multi-document YAML, one JSON object,
+ * a JSON `List` (kubectl get -o json) or a JSON array. The text is copied.
+ *
+ * Objects of kinds GatewayClass, Gateway, HTTPRoute, ReferenceGrant (v1 and
+ * v1beta1), Service, Secret and Namespace are kept; other kinds are counted
+ * (gwr_config_count(GWR_COUNT_SKIPPED)) and ignored.
+ *
+ * A syntax error (or a YAML alias bomb) rejects the whole text: the call
+ * returns GWR_E_PARSE and err carries file:line:column; nothing of that text
+ * is kept. An object that parses but breaks the schema (wrong type, missing
+ * field, bad value) is rejected alone: the call still returns GWR_OK and
+ * the problem is listed by gwr_config_problem() and in the status report.
+ *
+ * @param source  a name for messages (e.g. a file name); may be NULL.
+ * @return GWR_OK, GWR_E_INVALID, GWR_E_PARSE, GWR_E_LIMIT, GWR_E_NOMEM.
+ * @since 0.1
+ */
+GWR_API int gwr_config_load(gwr_config *cfg, const char *text, size_t text_len,
+                            const char *source, size_t source_len,
+                            gwr_error *err);
+
+/**
+ * Load a file, or every *.yaml, *.yml and *.json file of a folder (sorted by
+ * name, not recursive). Each file is loaded as by gwr_config_load(); a file
+ * that fails is reported (err holds the first failure, the return value is
+ * that failure's code) and the other files still load.
+ * @since 0.1
+ */
+GWR_API int gwr_config_load_path(gwr_config *cfg, const char *path,
+                                 size_t path_len, gwr_error *err);
+
+/** Counters for gwr_config_count(). @since 0.1 */
+enum gwr_count {
+  GWR_COUNT_OBJECTS = 1,  /* objects kept */
+  GWR_COUNT_SKIPPED = 2,  /* objects of kinds gwroute does not read */
+  GWR_COUNT_PROBLEMS = 3  /* objects rejected (see gwr_config_problem) */
+};
+
+/** One of enum gwr_count, or 0 for an unknown counter or NULL cfg. @since 0.1 */
+GWR_API size_t gwr_config_count(const gwr_config *cfg, int32_t which);
+
+/**
+ * The index-th rejected object (0-based, in load order), copied into out.
+ * @return GWR_OK, GWR_E_INVALID, GWR_E_NOTFOUND (index too large).
+ * @since 0.1
+ */
+GWR_API int gwr_config_problem(const gwr_config *cfg, size_t index,
+                               gwr_error *out);
+
+/** Keys for gwr_config_set_option(). @since 0.1 */
+enum gwr_option {
+  /* Where RegularExpression paths rank (digest 3.3):
+   * GWR_REGEX_ORDER_ENVOY (default): Exact > RegularExpression > PathPrefix;
+   * GWR_REGEX_ORDER_ISTIO: Exact > PathPrefix > RegularExpression. */
+  GWR_OPT_REGEX_ORDER = 1,
+  /* PCRE2 match limit per regex evaluation (default 10000). A request that
+   * exhausts it is treated as not matching that predicate. */
+  GWR_OPT_REGEX_MATCH_LIMIT = 2,
+  /* Largest regex pattern accepted, in bytes (default 1024). */
+  GWR_OPT_REGEX_MAX_LENGTH = 3,
+  /* Status for a rule whose backend weights are all zero (default 500). */
+  GWR_OPT_ALL_ZERO_WEIGHT_STATUS = 4,
+  /* Most objects one config holds (default 100000). */
+  GWR_OPT_MAX_OBJECTS = 5,
+  /* Most bytes of one request header value sequence joined with ',' for a
+   * header match (default 8192); longer values never match. */
+  GWR_OPT_MAX_HEADER_BYTES = 6,
+  /* Request path normalisation before matching:
+   * GWR_PATH_NORMALIZE_NONE: match the raw path;
+   * GWR_PATH_NORMALIZE_DOT_SEGMENTS (default): remove "." and ".." segments
+   * (RFC 3986 5.2.4) before matching; the upstream path is the normalised
+   * one. */
+  GWR_OPT_PATH_NORMALIZE = 7,
+  /* Most aliases a YAML text may expand (default 1000). */
+  GWR_OPT_MAX_YAML_ALIASES = 8
+};
+
+#define GWR_REGEX_ORDER_ENVOY 0
+#define GWR_REGEX_ORDER_ISTIO 1
+#define GWR_PATH_NORMALIZE_NONE 0
+#define GWR_PATH_NORMALIZE_DOT_SEGMENTS 1
+
+/**
+ * Set an option; it applies to tables compiled afterwards.
+ * @return GWR_OK, GWR_E_INVALID (unknown key, value out of range).
+ * @since 0.1
+ */
+GWR_API int gwr_config_set_option(gwr_config *cfg, int32_t option,
+                                  int64_t value);
+
+/**
+ * The controller name this library acts as. Only GatewayClasses whose
+ * spec.controllerName equals it are ours. Unset (the default) or empty:
+ * every GatewayClass is ours.
+ * @since 0.1
+ */
+GWR_API int gwr_config_set_controller(gwr_config *cfg, const char *name,
+                                      size_t name_len);
+
+/* ===================================================================== */
+/* 6. Builder                                                            */
+/* ===================================================================== */
+
+/**
+ * Builds one Kubernetes object field by field, for hosts that do not speak
+ * YAML. Fields are named by path: "kind", "metadata.name",
+ * "spec.rules[0].matches[0].path.value". Array indexes must grow one at a
+ * time (an index may be the current length, which appends). The object is
+ * read by exactly the same code as YAML, so every rule and error is the
+ * same. @since 0.1
+ */
+typedef struct gwr_builder gwr_builder;
+
+/** Start an empty object for cfg. @since 0.1 */
+GWR_API int gwr_builder_new(gwr_builder **out, gwr_config *cfg);
+
+/** Free a builder that was not committed. NULL is ignored. @since 0.1 */
+GWR_API void gwr_builder_free(gwr_builder *b);
+
+/**
+ * Set a string, integer or boolean field.
+ * @return GWR_OK; GWR_E_INVALID for a bad path, or a path that contradicts
+ *         an earlier one (a field under a string, an index skipped).
+ * @since 0.1
+ */
+GWR_API int gwr_builder_set_string(gwr_builder *b, const char *path,
+                                   size_t path_len, const char *value,
+                                   size_t value_len);
+GWR_API int gwr_builder_set_int(gwr_builder *b, const char *path,
+                                size_t path_len, int64_t value);
+GWR_API int gwr_builder_set_bool(gwr_builder *b, const char *path,
+                                 size_t path_len, int32_t value);
+
+/**
+ * Hand the object to its config and free the builder (whatever the
+ * result). Returns GWR_OK when the object was kept, GWR_E_SCHEMA when it was
+ * rejected (err says why, and it is listed as a config problem).
+ * @since 0.1
+ */
+GWR_API int gwr_builder_commit(gwr_builder *b, gwr_error *err);
+
+/* ===================================================================== */
+/* 7. Table                                                              */
+/* ===================================================================== */
+
+/** A compiled, immutable, reference-counted routing table. @since 0.1 */
+typedef struct gwr_table gwr_table;
+
+/**
+ * Attach and compile the config into a table with one reference. The config
+ * is only read and may be freed or changed afterwards. Invalid routes and
+ * listeners do not fail the call: they are in the status report.
+ * @return GWR_OK, GWR_E_INVALID, GWR_E_NOMEM, GWR_E_LIMIT.
+ * @since 0.1
+ */
+GWR_API int gwr_table_compile(gwr_table **out, const gwr_config *cfg,
+                              gwr_error *err);
+
+/** Take one more reference; returns t. Thread-safe. @since 0.1 */
+GWR_API gwr_table *gwr_table_ref(gwr_table *t);
+
+/** Drop one reference; the last one frees. NULL is ignored. @since 0.1 */
+GWR_API void gwr_table_unref(gwr_table *t);
+
+/**
+ * The status report as JSON (DESIGN.md "Status": routes, gateways,
+ * listenersets, rejected), written into buf with a terminating NUL.
+ * @param needed  receives the length without the NUL; may be NULL.
+ * @return GWR_OK, or GWR_E_RANGE when cap is too small (buf may be NULL
+ *         with cap 0 to ask the size), GWR_E_INVALID.
+ * @since 0.1
+ */
+GWR_API int gwr_table_status_json(const gwr_table *t, char *buf, size_t cap,
+                                  size_t *needed);
+
+/* ===================================================================== */
+/* 8. Request                                                            */
+/* ===================================================================== */
+
+/** A borrowed string: ptr need not be NUL-terminated; ptr may be NULL when len is 0. */
+typedef struct gwr_str {
+  const char *ptr;
+  size_t len;
+} gwr_str;
+
+/** One request header. Names compare case-insensitively. */
+typedef struct gwr_header {
+  gwr_str name;
+  gwr_str value;
+} gwr_header;
+
+#define GWR_PROTOCOL_HTTP 0
+#define GWR_PROTOCOL_GRPC 1
+#define GWR_PROTOCOL_TLS 2
+#define GWR_PROTOCOL_TCP 3
+#define GWR_PROTOCOL_UDP 4
+
+/**
+ * One request, filled by the caller and read only during gwr_match().
+ * gateway: "namespace/name"; empty when the table has exactly one Gateway.
+ * port: the listener port the request arrived on (0 = 80 for http, 443 for
+ * https). scheme: "http" or "https" (empty = http). sni: the TLS server
+ * name, empty without TLS. host: Host / :authority, port allowed. path: the
+ * request target, query included. key: when non-empty, the weighted backend
+ * choice hashes it (XXH3), so equal keys choose equal backends; otherwise
+ * the choice is taken from `choice` (any uniformly random 64-bit value).
+ * @since 0.1
+ */
+typedef struct gwr_request {
+  size_t struct_size;
+  gwr_str gateway;
+  uint32_t port;
+  int32_t protocol;
+  gwr_str sni;
+  gwr_str method;
+  gwr_str scheme;
+  gwr_str host;
+  gwr_str path;
+  const gwr_header *headers;
+  size_t header_count;
+  gwr_str key;
+  uint64_t choice;
+} gwr_request;
+
+#define GWR_REQUEST_INIT                                                    \
+  {sizeof(gwr_request), {NULL, 0}, 0, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, \
+   {NULL, 0}, {NULL, 0}, NULL, 0, {NULL, 0}, 0}
+
+/* ===================================================================== */
+/* 9. Match and decision                                                 */
+/* ===================================================================== */
+
+/** Per-thread (or per-request) result and scratch of gwr_match(). @since 0.1 */
+typedef struct gwr_decision gwr_decision;
+
+/**
+ * Create a decision sized for tables compiled from the same limits as t.
+ * @since 0.1
+ */
+GWR_API int gwr_decision_new(gwr_decision **out, const gwr_table *t);
+
+/** Free a decision. NULL is ignored. @since 0.1 */
+GWR_API void gwr_decision_free(gwr_decision *d);
+
+/**
+ * Route one request. Never allocates, never locks; any number of threads may
+ * match on one table, each with its own decision.
+ * The decision then points into t and into req's buffers: read it while
+ * both are alive and before the next gwr_match() on d.
+ * @return GWR_OK (see gwr_decision_action), GWR_E_INVALID (NULL argument,
+ *         bad struct_size), GWR_E_NOTFOUND (no such gateway),
+ *         GWR_E_LIMIT (d was made for a table with smaller limits).
+ * @since 0.1
+ */
+GWR_API int gwr_match(gwr_decision *d, const gwr_table *t,
+                      const gwr_request *req);
+
+#define GWR_ACTION_NONE 0     /* no match has run */
+#define GWR_ACTION_FORWARD 1  /* send to the backend */
+#define GWR_ACTION_REDIRECT 2 /* answer with a redirect */
+#define GWR_ACTION_RESPOND 3  /* answer with GWR_DI_STATUS (404, 500, ...) */
+#define GWR_ACTION_REJECT 4   /* refuse a TLS/TCP/UDP connection */
+
+/** The decision's action (GWR_ACTION_*). @since 0.1 */
+GWR_API int32_t gwr_decision_action(const gwr_decision *d);
+
+/** Integer fields of a decision, for gwr_decision_int(). @since 0.1 */
+enum gwr_decision_int_field {
+  GWR_DI_STATUS = 1,       /* HTTP status of a respond/redirect, else 0 */
+  GWR_DI_ROUTE_RULE = 2,   /* index of the matched rule, -1 if none */
+  GWR_DI_ROUTE_MATCH = 3,  /* index of the matched match, -1 if none */
+  GWR_DI_BACKEND_PORT = 4, /* port of the chosen backend, 0 if none */
+  GWR_DI_GRPC_STATUS = 5,  /* gRPC status of a gRPC respond, -1 if none */
+  GWR_DI_HAS_ROUTE = 6,    /* 1 when a route matched */
+  GWR_DI_HAS_BACKEND = 7   /* 1 when a backend was chosen */
+};
+
+/** An integer field (enum gwr_decision_int_field); 0 for unknown fields. @since 0.1 */
+GWR_API int64_t gwr_decision_int(const gwr_decision *d, int32_t field);
+
+/** String fields of a decision, for gwr_decision_str(). @since 0.1 */
+enum gwr_decision_str_field {
+  GWR_DS_LISTENER = 1,         /* "namespace/gateway/listener" */
+  GWR_DS_ROUTE_KIND = 2,       /* "HTTPRoute" */
+  GWR_DS_ROUTE_NAMESPACE = 3,
+  GWR_DS_ROUTE_NAME = 4,
+  GWR_DS_BACKEND_GROUP = 5,
+  GWR_DS_BACKEND_KIND = 6,
+  GWR_DS_BACKEND_NAMESPACE = 7,
+  GWR_DS_BACKEND_NAME = 8,
+  GWR_DS_REASON = 9,           /* why a respond/reject happened */
+  GWR_DS_LOCATION = 10,        /* redirect target */
+  GWR_DS_UPSTREAM_METHOD = 11, /* the request as the backend receives it */
+  GWR_DS_UPSTREAM_SCHEME = 12,
+  GWR_DS_UPSTREAM_HOST = 13,
+  GWR_DS_UPSTREAM_PATH = 14
+};
+
+/**
+ * A string field (enum gwr_decision_str_field) as a view valid until the
+ * next gwr_match() on d (and while the table and request live). An unset
+ * field is an empty view.
+ * @return GWR_OK, GWR_E_INVALID (NULL argument or unknown field).
+ * @since 0.1
+ */
+GWR_API int gwr_decision_str(const gwr_decision *d, int32_t field,
+                             gwr_str *out);
+
+/** Header lists of a decision. @since 0.1 */
+enum gwr_decision_header_list {
+  GWR_DH_UPSTREAM = 1 /* request headers as the backend receives them */
+};
+
+/** Number of headers in a list; 0 for an unknown list. @since 0.1 */
+GWR_API size_t gwr_decision_header_count(const gwr_decision *d, int32_t list);
+
+/**
+ * The index-th header of a list, as views with gwr_decision_str's lifetime.
+ * @return GWR_OK, GWR_E_INVALID, GWR_E_NOTFOUND (index too large).
+ * @since 0.1
+ */
+GWR_API int gwr_decision_header(const gwr_decision *d, int32_t list,
+                                size_t index, gwr_header *out);
+
+/* ===================================================================== */
+/* 10. Threads and table swapping                                         */
+/* ===================================================================== */
+/*
+ * 1. A gwr_config (and a gwr_builder) is used by one thread at a time.
+ * 2. A gwr_table never changes after gwr_table_compile(), so any number of
+ *    threads may call gwr_match() on it at once. Each holder keeps a
+ *    reference; the last gwr_table_unref() frees it.
+ * 3. A gwr_decision belongs to one thread, or one in-flight request, at a
+ *    time.
+ * 4. There is no global state and no init function.
+ *
+ * A safe swap: the host keeps `_Atomic(gwr_table *) current` and a lock (or
+ * RCU) around taking a reference:
+ *     lock; t = gwr_table_ref(current); unlock;  match with t;  gwr_table_unref(t);
+ * and to publish a new table:
+ *     lock; old = current; current = fresh; unlock;  gwr_table_unref(old);
+ * Workers that still hold `old` finish with it; the last one frees it.
+ */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GWROUTE_H */

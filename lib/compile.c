@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * compile.c - stage 4: the attach result into the decision trie (table.h).
+ *
+ * For every programmed listener: one entry per (binding host, valid rule,
+ * match); entries sorted once by the digest §3.1 key (3.3 for regexes) so
+ * that an entry's rank is its precedence; then hung into host buckets and
+ * path trie nodes. Regexes are compiled (JIT) here, never at match time.
+ * Everything lives in the table's arena except PCRE2 code objects.
+ */
+#include <stdlib.h>
+
+#include "table.h"
+
+typedef struct cctx {
+  gwr_table *t;
+  gwr__arena *ar;
+  const gwr__attach *att;
+} cctx;
+
+static gwr__regex *compile_regex(cctx *c, gwr__sv pattern) {
+  gwr__regex *re = gwr__regex_compile(c->t->rx, pattern);
+  gwr__regex **slot;
+  if (!re) return NULL;
+  slot = gwr__vec_push(&c->t->regexes, &c->t->alloc);
+  if (!slot) {
+    gwr__regex_free(re);
+    return NULL;
+  }
+  *slot = re;
+  return re;
+}
+
+/* ---- backends ------------------------------------------------------------ */
+
+static int compile_rules(cctx *c) {
+  const gwr__attach *att = c->att;
+  size_t r, i, j, total = 0;
+  c->t->rule_base = gwr__arena_array(c->ar, att->route_count + 1, sizeof(uint32_t));
+  for (r = 0; r < att->route_count; r++) total += att->routes[r].r->rule_count;
+  c->t->rules = gwr__arena_array(c->ar, total + 1, sizeof(gwr__trule));
+  if (!c->t->rule_base || !c->t->rules) return GWR_E_NOMEM;
+  total = 0;
+  for (r = 0; r < att->route_count; r++) {
+    const gwr__att_route *ar = &att->routes[r];
+    c->t->rule_base[r] = (uint32_t)total;
+    for (i = 0; i < ar->r->rule_count; i++, total++) {
+      gwr__trule *tr = &c->t->rules[total];
+      const gwr__att_rule *rule = &ar->rules[i];
+      tr->backend_count = (uint32_t)rule->backend_count;
+      tr->backends = gwr__arena_array(c->ar, rule->backend_count + 1, sizeof *tr->backends);
+      if (!tr->backends) return GWR_E_NOMEM;
+      for (j = 0; j < rule->backend_count; j++) {
+        tr->total_weight += (uint64_t)rule->backends[j].b->weight;
+        tr->backends[j].cumulative = tr->total_weight;
+        tr->backends[j].ab = &rule->backends[j];
+      }
+    }
+  }
+  return GWR_OK;
+}
+
+/* ---- entries -------------------------------------------------------------- */
+
+static uint32_t path_class(int path_type, int regex_order) {
+  if (path_type == GWR_PATH_EXACT) return 0;
+  if (path_type == GWR_PATH_REGEX) return regex_order == GWR_REGEX_ORDER_ISTIO ? 2 : 1;
+  return regex_order == GWR_REGEX_ORDER_ISTIO ? 1 : 2;
+}
+
+/* H6/H9: keep the first predicate per name (headers case-insensitively). */
+static int compile_preds(cctx *c, const gwr__kv_match *kv, size_t n, int fold,
+                         gwr__pred **out, uint32_t *count) {
+  size_t i, j;
+  gwr__pred *p = gwr__arena_array(c->ar, n + 1, sizeof *p);
+  if (!p) return GWR_E_NOMEM;
+  *count = 0;
+  for (i = 0; i < n; i++) {
+    for (j = 0; j < i; j++)
+      if (fold ? gwr__sv_casecmp_eq(kv[i].name, kv[j].name) : gwr__sv_eq(kv[i].name, kv[j].name)) break;
+    if (j < i) continue;
+    p[*count].name = kv[i].name;
+    p[*count].value = kv[i].value;
+    if (kv[i].type == GWR_VALUE_REGEX && !(p[*count].re = compile_regex(c, kv[i].value)))
+      return GWR_E_NOMEM; /* validate.c proved it compiles */
+    (*count)++;
+  }
+  *out = p;
+  return GWR_OK;
+}
+
+static int fill_entry(cctx *c, gwr__entry *e, const gwr__binding *b, const gwr__host *h,
+                      uint32_t rule, uint32_t match) {
+  const gwr__httproute *r = c->att->routes[b->route].r;
+  const gwr__match *m = &r->rules[rule].matches[match];
+  int rc;
+  e->route = (uint32_t)b->route;
+  e->rule = rule;
+  e->match = match;
+  e->rule_id = c->t->rule_base[b->route] + rule;
+  e->path_type = m->path_type;
+  e->method = m->method;
+  e->host = h->name;
+  e->host_precise = h->precise_len;
+  e->host_total = h->total_len;
+  e->path_class = path_class(m->path_type, c->t->opt.regex_order);
+  e->path_len = (uint32_t)m->path.len;
+  /* counts for ranking are as configured (3.1 steps 4-5) */
+  e->header_count = (uint32_t)m->header_count;
+  e->query_count = (uint32_t)m->query_count;
+  if (m->path_type == GWR_PATH_REGEX && !(e->path_re = compile_regex(c, m->path))) return GWR_E_NOMEM;
+  if ((rc = compile_preds(c, m->headers, m->header_count, 1, &e->headers, &e->header_count)) != GWR_OK)
+    return rc;
+  return compile_preds(c, m->queries, m->query_count, 0, &e->queries, &e->query_count);
+}
+
+/* The sort key of digest §3.1 (sort keys precomputed in the entry). */
+typedef struct keyed {
+  gwr__entry e;
+  uint32_t header_total, query_total; /* as configured, for ranking */
+  const gwr__meta *meta;
+} keyed;
+
+static int cmp_u32_desc(uint32_t a, uint32_t b) { return a > b ? -1 : (a < b); }
+
+static int entry_cmp(const void *x, const void *y) {
+  const keyed *a = x, *b = y;
+  int c;
+  if ((c = cmp_u32_desc(a->e.host_precise, b->e.host_precise))) return c;
+  if ((c = cmp_u32_desc(a->e.host_total, b->e.host_total))) return c;
+  if (a->e.path_class != b->e.path_class) return a->e.path_class < b->e.path_class ? -1 : 1;
+  if ((c = cmp_u32_desc(a->e.path_len, b->e.path_len))) return c;
+  if ((a->e.method.len > 0) != (b->e.method.len > 0)) return a->e.method.len > 0 ? -1 : 1;
+  if ((c = cmp_u32_desc(a->header_total, b->header_total))) return c;
+  if ((c = cmp_u32_desc(a->query_total, b->query_total))) return c;
+  if (a->meta->created != b->meta->created) return a->meta->created < b->meta->created ? -1 : 1;
+  if ((c = gwr__sv_cmp(a->meta->ns, b->meta->ns))) return c;
+  if ((c = gwr__sv_cmp(a->meta->name, b->meta->name))) return c;
+  if (a->e.rule != b->e.rule) return a->e.rule < b->e.rule ? -1 : 1;
+  return a->e.match < b->e.match ? -1 : (a->e.match > b->e.match);
+}
+
+static size_t count_entries(const gwr__attach *att, size_t first, size_t last) {
+  size_t i, r, n = 0;
+  for (i = first; i < last; i++) {
+    const gwr__binding *b = &att->bindings[i];
+    const gwr__att_route *ar = &att->routes[b->route];
+    for (r = 0; r < ar->r->rule_count; r++)
+      if (ar->rules[r].valid) n += b->host_count * ar->r->rules[r].match_count;
+  }
+  return n;
+}
+
+/* Entries of bindings [first, last) of one listener, sorted by rank. */
+static int build_entries(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
+  const gwr__attach *att = c->att;
+  size_t n = count_entries(att, first, last), k = 0, i, h, r, m;
+  keyed *tmp;
+  int rc = GWR_OK;
+  tl->entries = gwr__arena_array(c->ar, n + 1, sizeof(gwr__entry));
+  tmp = gwr__calloc(&c->t->alloc, n + 1, sizeof *tmp);
+  if (!tl->entries || !tmp) {
+    gwr__free(&c->t->alloc, tmp);
+    return GWR_E_NOMEM;
+  }
+  for (i = first; i < last && rc == GWR_OK; i++) {
+    const gwr__binding *b = &att->bindings[i];
+    const gwr__att_route *ar = &att->routes[b->route];
+    for (h = 0; h < b->host_count; h++)
+      for (r = 0; r < ar->r->rule_count; r++)
+        for (m = 0; ar->rules[r].valid && m < ar->r->rules[r].match_count && rc == GWR_OK; m++, k++) {
+          rc = fill_entry(c, &tmp[k].e, b, &b->hosts[h], (uint32_t)r, (uint32_t)m);
+          tmp[k].header_total = (uint32_t)ar->r->rules[r].matches[m].header_count;
+          tmp[k].query_total = (uint32_t)ar->r->rules[r].matches[m].query_count;
+          tmp[k].meta = &ar->r->meta;
+        }
+  }
+  if (rc == GWR_OK) {
+    qsort(tmp, n, sizeof *tmp, entry_cmp);
+    for (i = 0; i < n; i++) {
+      tl->entries[i] = tmp[i].e;
+      tl->entries[i].rank = (uint32_t)i;
+    }
+    tl->entry_count = (uint32_t)n;
+  }
+  gwr__free(&c->t->alloc, tmp);
+  return rc;
+}
+
+/* ---- host buckets ------------------------------------------------------------ */
+
+static int is_wild(gwr__sv h) { return h.len > 2 && h.ptr[0] == '*' && h.ptr[1] == '.'; }
+
+/* Bucket of an effective hostname, created on first use. */
+static uint32_t bucket_for(gwr__tlistener *tl, gwr__sv host) {
+  uint32_t existing = GWR_NONE;
+  if (host.len == 0) {
+    if (tl->any_bucket == GWR_NONE) tl->any_bucket = tl->bucket_count++;
+    return tl->any_bucket;
+  }
+  if (is_wild(host)) {
+    if (!gwr__hmap_put(&tl->wild_hosts, host.ptr + 1, host.len - 1, 0, tl->bucket_count, &existing))
+      return existing;
+  } else if (!gwr__hmap_put(&tl->exact_hosts, host.ptr, host.len, 0, tl->bucket_count, &existing)) {
+    return existing;
+  }
+  return tl->bucket_count++;
+}
+
+/* ---- path trie ----------------------------------------------------------------- */
+
+/* The configured path as trie segments: PathPrefix drops one trailing '/'
+ * (H4) and "/" is the bucket root; Exact keeps every segment. */
+static gwr__sv trie_path(const gwr__match *m) {
+  gwr__sv p = m->path;
+  if (m->path_type == GWR_PATH_PREFIX && p.len > 1 && p.ptr[p.len - 1] == '/') p.len--;
+  if (m->path_type == GWR_PATH_PREFIX && p.len == 1) p.len = 0;
+  return p;
+}
+
+static uint32_t new_node(gwr__tlistener *tl) { return tl->node_count++; }
+
+static uint32_t node_for(gwr__tlistener *tl, uint32_t root, gwr__sv p, int exact) {
+  uint32_t node = root;
+  size_t i = 1, start;
+  if (p.len == 0) return root;
+  for (;;) {
+    uint32_t child, existing = GWR_NONE;
+    start = i;
+    while (i < p.len && p.ptr[i] != '/') i++;
+    child = tl->node_count;
+    if (gwr__hmap_put(&tl->children, p.ptr + start, i - start, node, child, &existing))
+      new_node(tl);
+    else
+      child = existing;
+    node = child;
+    if (i >= p.len) break;
+    i++;
+    if (i == p.len && exact) { /* trailing "/" of an Exact path: an empty segment */
+      start = i;
+      child = tl->node_count;
+      if (gwr__hmap_put(&tl->children, p.ptr + start, 0, node, child, &existing)) new_node(tl);
+      else child = existing;
+      node = child;
+      break;
+    }
+  }
+  return node;
+}
+
+static size_t segment_count(gwr__sv p) {
+  size_t i, n = 1;
+  for (i = 1; i < p.len; i++) n += p.ptr[i] == '/';
+  return n + 1;
+}
+
+/* Place every entry: its bucket, and its trie node or the regex list. */
+static int place_entries(cctx *c, gwr__tlistener *tl) {
+  size_t i, segs = 0, hosts = 0;
+  int rc;
+  for (i = 0; i < tl->entry_count; i++) {
+    const gwr__entry *e = &tl->entries[i];
+    const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
+    segs += segment_count(m->path);
+  }
+  hosts = tl->entry_count;
+  if ((rc = gwr__hmap_init(&tl->children, c->ar, segs)) != GWR_OK ||
+      (rc = gwr__hmap_init(&tl->exact_hosts, c->ar, hosts)) != GWR_OK ||
+      (rc = gwr__hmap_init(&tl->wild_hosts, c->ar, hosts)) != GWR_OK)
+    return rc;
+  tl->any_bucket = GWR_NONE;
+  tl->buckets = gwr__arena_array(c->ar, tl->entry_count + 1, sizeof *tl->buckets);
+  tl->nodes = gwr__arena_array(c->ar, segs + tl->entry_count + 1, sizeof *tl->nodes);
+  if (!tl->buckets || !tl->nodes) return GWR_E_NOMEM;
+  return GWR_OK;
+}
+
+static void hang_entries(cctx *c, gwr__tlistener *tl) {
+  size_t i;
+  for (i = 0; i < tl->entry_count; i++) {
+    gwr__entry *e = &tl->entries[i];
+    const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
+    uint32_t before = tl->bucket_count;
+    e->bucket = bucket_for(tl, e->host);
+    if (tl->bucket_count != before) tl->buckets[e->bucket].root = new_node(tl);
+    e->exact_list = m->path_type == GWR_PATH_EXACT;
+    e->node = m->path_type == GWR_PATH_REGEX
+                  ? GWR_NONE
+                  : node_for(tl, tl->buckets[e->bucket].root, trie_path(m), e->exact_list);
+  }
+}
+
+/* Group entries by list (a bucket's regex list, a node's Exact list, a
+ * node's PathPrefix list), rank order inside each group, and record the
+ * ranges. */
+typedef struct listed {
+  uint64_t list;
+  uint32_t rank;
+} listed;
+
+static uint64_t list_of(const gwr__entry *e) {
+  if (e->node == GWR_NONE) return (uint64_t)e->bucket;
+  return ((uint64_t)1 << 62) | ((uint64_t)e->node << 1) | (uint64_t)e->exact_list;
+}
+
+static int listed_cmp(const void *x, const void *y) {
+  const listed *a = x, *b = y;
+  if (a->list != b->list) return a->list < b->list ? -1 : 1;
+  return a->rank < b->rank ? -1 : (a->rank > b->rank);
+}
+
+static gwr__list *list_slot(gwr__tlistener *tl, const gwr__entry *e) {
+  if (e->node == GWR_NONE) return &tl->buckets[e->bucket].regex;
+  return e->exact_list ? &tl->nodes[e->node].exact : &tl->nodes[e->node].prefix;
+}
+
+static int build_lists(cctx *c, gwr__tlistener *tl) {
+  uint32_t i;
+  listed *tmp = gwr__calloc(&c->t->alloc, tl->entry_count + 1, sizeof *tmp);
+  tl->order = gwr__arena_array(c->ar, tl->entry_count + 1, sizeof(uint32_t));
+  if (!tmp || !tl->order) {
+    gwr__free(&c->t->alloc, tmp);
+    return GWR_E_NOMEM;
+  }
+  for (i = 0; i < tl->entry_count; i++) {
+    tmp[i].list = list_of(&tl->entries[i]);
+    tmp[i].rank = i; /* entries are stored in rank order */
+  }
+  qsort(tmp, tl->entry_count, sizeof *tmp, listed_cmp);
+  for (i = 0; i < tl->entry_count; i++) {
+    gwr__list *l = list_slot(tl, &tl->entries[tmp[i].rank]);
+    if (l->count == 0) l->first = i;
+    l->count++;
+    tl->order[i] = tmp[i].rank;
+  }
+  gwr__free(&c->t->alloc, tmp);
+  return GWR_OK;
+}
+
+static int compile_listener(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
+  int rc;
+  if ((rc = build_entries(c, tl, first, last)) != GWR_OK) return rc;
+  if ((rc = place_entries(c, tl)) != GWR_OK) return rc;
+  hang_entries(c, tl);
+  return build_lists(c, tl);
+}
+
+static int compile_gateways(cctx *c) {
+  const gwr__attach *att = c->att;
+  uint32_t g;
+  int rc;
+  c->t->gateways = gwr__arena_array(c->ar, att->gateway_count + 1, sizeof *c->t->gateways);
+  if (!c->t->gateways) return GWR_E_NOMEM;
+  if ((rc = gwr__hmap_init(&c->t->gateway_index, c->ar, att->gateway_count)) != GWR_OK) return rc;
+  for (g = 0; g < att->gateway_count; g++) {
+    const gwr__att_gateway *ag = &att->gateways[g];
+    gwr__tgateway *tg = &c->t->gateways[c->t->gateway_count];
+    if (!ag->ours) continue;
+    tg->ag = ag;
+    tg->key = gwr__arena_printf(c->ar, "%s/%s", ag->gw->meta.ns.ptr, ag->gw->meta.name.ptr);
+    if (!tg->key) return GWR_E_NOMEM;
+    tg->first_listener = (uint32_t)ag->first_listener;
+    tg->listener_count = (uint32_t)ag->listener_count;
+    gwr__hmap_put(&c->t->gateway_index, tg->key, strlen(tg->key), 0, c->t->gateway_count, NULL);
+    c->t->gateway_count++;
+  }
+  return GWR_OK;
+}
+
+int gwr__compile(gwr_table *t, const gwr_config *cfg) {
+  cctx c;
+  size_t b = 0, l;
+  int rc;
+  c.t = t;
+  c.ar = &t->arena;
+  c.att = &t->att;
+  if ((rc = gwr__attach_build(&t->att, cfg, &t->arena)) != GWR_OK) return rc;
+  t->att.opt = &t->opt;
+  if ((rc = compile_rules(&c)) != GWR_OK || (rc = compile_gateways(&c)) != GWR_OK) return rc;
+  t->listeners = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->listeners);
+  if (!t->listeners) return GWR_E_NOMEM;
+  for (l = 0; l < t->att.listener_count; l++) {
+    size_t first = b;
+    t->listeners[l].al = &t->att.listeners[l];
+    while (b < t->att.binding_count && t->att.bindings[b].listener == l) b++;
+    if (!t->att.listeners[l].programmed) continue; /* conflicted or invalid: serves nothing */
+    if ((rc = compile_listener(&c, &t->listeners[l], first, b)) != GWR_OK) return rc;
+  }
+  return gwr__status_render(&t->att, &t->arena, &t->status_json, &t->status_len);
+}

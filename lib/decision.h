@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * decision.h - the per-thread decision: pre-sized scratch (host, path,
+ * joined header values, PCRE2 match data) and the result of one match.
+ */
+#ifndef GWR_DECISION_H
+#define GWR_DECISION_H
+
+#include "table.h"
+
+#define GWR_HOST_MAX 256
+
+struct gwr_decision {
+  gwr__alloc alloc;
+  gwr__regex_scratch *rx;
+  const gwr__regex_env *rx_env;
+  size_t path_cap, join_cap;
+  char *path_buf;               /* normalised path (+ query) */
+  char *join_buf;               /* a header's values joined with ',' */
+  char host_buf[GWR_HOST_MAX];  /* lowercase host without port */
+  /* result */
+  int32_t action;
+  int32_t status;
+  int32_t grpc_status;
+  const gwr__tlistener *listener;
+  const gwr__att_route *route;
+  int32_t rule, match;
+  const gwr__att_backend *backend;
+  const char *reason;
+  gwr_request req;              /* the request as given (struct copy) */
+  gwr_str up_path, up_host;     /* upstream path and host */
+};
+
+/* The request fields gwr_match() reads, with defaults applied. */
+int gwr__request_copy(gwr_request *dst, const gwr_request *src);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * hash.h - XXH3 (the only file including xxhash.h is hash.c, in inline
+ * mode, so no XXH symbol leaks from the library) and a read-only open
+ * addressing map from strings to 32-bit values, built once at compile time.
+ */
+#ifndef GWR_HASH_H
+#define GWR_HASH_H
+
+#include "internal.h"
+
+uint64_t gwr__hash(const void *p, size_t n, uint64_t seed);
+
+typedef struct gwr__hmap_slot {
+  uint64_t hash;
+  const char *key;
+  uint32_t key_len;
+  uint32_t value;   /* UINT32_MAX = empty slot */
+} gwr__hmap_slot;
+
+typedef struct gwr__hmap {
+  gwr__hmap_slot *slots;
+  uint32_t mask;    /* capacity - 1 (capacity is a power of two), 0 = empty map */
+  uint32_t count;
+} gwr__hmap;
+
+/* Size the map for up to n keys (arena memory). GWR_OK or GWR_E_NOMEM. */
+int gwr__hmap_init(gwr__hmap *m, gwr__arena *ar, size_t n);
+/* Insert key (seeded); if present, returns the existing value in *existing
+ * and does not insert. Returns 1 when inserted, 0 when present. */
+int gwr__hmap_put(gwr__hmap *m, const char *key, size_t len, uint64_t seed,
+                  uint32_t value, uint32_t *existing);
+/* The value of key, or UINT32_MAX. */
+uint32_t gwr__hmap_get(const gwr__hmap *m, const char *key, size_t len,
+                       uint64_t seed);
+
+#endif

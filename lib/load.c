@@ -1,0 +1,1076 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * load.c - stage 1b: document trees into the typed model.
+ *
+ * In: one document root (an object, a `List`, or an array of objects).
+ * Out: model objects with Kubernetes defaults applied, or a config problem
+ * naming the object and the field path ("HTTPRoute default/api:
+ * spec.rules[0].matches: must be a list"). Reading is strict about types
+ * (a number where a string belongs is an error) and ignores unknown fields.
+ * Each object then goes through validate.c; an object that fails either is
+ * kept out of the model and never affects the others.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+
+typedef struct reader {
+  gwr_config *cfg;
+  gwr__arena *ar;
+  const char *kind;
+  gwr__sv ns, name;
+  const char *source;
+  char path[512];
+  size_t path_len;
+  gwr__rule *rule; /* the rule being read, for rule-level problems */
+  int failed;     /* a schema problem was recorded */
+  int nomem;
+  char message[512];
+  char field[512];
+  uint32_t line, column;
+} reader;
+
+/* ---- field path and failure ------------------------------------------- */
+
+static size_t push_key(reader *r, const char *key) {
+  size_t saved = r->path_len;
+  int n = snprintf(r->path + r->path_len, sizeof r->path - r->path_len, "%s%s",
+                   r->path_len ? "." : "", key);
+  if (n > 0) r->path_len += (size_t)n;
+  if (r->path_len >= sizeof r->path) r->path_len = sizeof r->path - 1;
+  return saved;
+}
+
+static size_t push_index(reader *r, size_t i) {
+  size_t saved = r->path_len;
+  int n = snprintf(r->path + r->path_len, sizeof r->path - r->path_len, "[%zu]", i);
+  if (n > 0) r->path_len += (size_t)n;
+  if (r->path_len >= sizeof r->path) r->path_len = sizeof r->path - 1;
+  return saved;
+}
+
+static void pop(reader *r, size_t saved) {
+  r->path_len = saved;
+  r->path[saved] = '\0';
+}
+
+static int fail(reader *r, const gwr__node *at, const char *what) {
+  if (r->failed) return 0;
+  r->failed = 1;
+  snprintf(r->field, sizeof r->field, "%s", r->path);
+  snprintf(r->message, sizeof r->message, "%s", what);
+  r->line = at ? at->line : 0;
+  r->column = at ? at->column : 0;
+  return 0;
+}
+
+static int nomem(reader *r) {
+  r->nomem = 1;
+  r->failed = 1;
+  return 0;
+}
+
+static const char *type_name(int type) {
+  switch (type) {
+    case GWR_NODE_NULL: return "null";
+    case GWR_NODE_BOOL: return "a boolean";
+    case GWR_NODE_INT: return "an integer";
+    case GWR_NODE_FLOAT: return "a number";
+    case GWR_NODE_STRING: return "a string";
+    case GWR_NODE_MAP: return "an object";
+    default: return "a list";
+  }
+}
+
+static int fail_type(reader *r, const gwr__node *n, const char *want) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "must be %s, not %s", want, type_name(n->type));
+  return fail(r, n, msg);
+}
+
+/* ---- typed field access ------------------------------------------------- */
+
+/* A present, non-null field of map m, or NULL. */
+static const gwr__node *field(const gwr__node *m, const char *key) {
+  const gwr__node *n = gwr__node_get(m, key);
+  return (n && n->type != GWR_NODE_NULL) ? n : NULL;
+}
+
+static int as_str(reader *r, const gwr__node *n, gwr__sv *out) {
+  if (n->type != GWR_NODE_STRING) return fail_type(r, n, "a string");
+  *out = n->text;
+  return 1;
+}
+
+/* Optional string field; *out untouched when absent. Required: error. */
+static int get_str(reader *r, const gwr__node *m, const char *key,
+                   gwr__sv *out, int required) {
+  const gwr__node *n = field(m, key);
+  size_t saved = push_key(r, key);
+  int ok = 1;
+  if (!n) {
+    if (required) ok = fail(r, m, "Required value");
+  } else {
+    ok = as_str(r, n, out);
+  }
+  pop(r, saved);
+  return ok;
+}
+
+static int get_int(reader *r, const gwr__node *m, const char *key,
+                   int64_t *out, int *present) {
+  const gwr__node *n = field(m, key);
+  size_t saved = push_key(r, key);
+  int ok = 1;
+  if (present) *present = n != NULL;
+  if (n) {
+    if (n->type == GWR_NODE_INT)
+      *out = n->i;
+    else
+      ok = fail_type(r, n, "an integer");
+  }
+  pop(r, saved);
+  return ok;
+}
+
+static int get_bool(reader *r, const gwr__node *m, const char *key, int *out) {
+  const gwr__node *n = field(m, key);
+  size_t saved = push_key(r, key);
+  int ok = 1;
+  if (n) {
+    if (n->type == GWR_NODE_BOOL)
+      *out = (int)n->i;
+    else
+      ok = fail_type(r, n, "a boolean");
+  }
+  pop(r, saved);
+  return ok;
+}
+
+/* Optional object / list field: NULL when absent, error on wrong type. */
+static int get_node(reader *r, const gwr__node *m, const char *key, int type,
+                    const gwr__node **out) {
+  const gwr__node *n = field(m, key);
+  *out = NULL;
+  if (!n) return 1;
+  if (n->type != type) {
+    size_t saved = push_key(r, key);
+    fail_type(r, n, type == GWR_NODE_MAP ? "an object" : "a list");
+    pop(r, saved);
+    return 0;
+  }
+  *out = n;
+  return 1;
+}
+
+/* Allocate an array of n elements (NULL for 0). */
+static void *alloc_array(reader *r, size_t n, size_t size) {
+  void *p;
+  if (n == 0) return NULL;
+  p = gwr__arena_array(r->ar, n, size);
+  if (!p) nomem(r);
+  return p;
+}
+
+/* A list of strings. */
+static int get_str_list(reader *r, const gwr__node *m, const char *key,
+                        gwr__sv **out, size_t *count) {
+  const gwr__node *s;
+  size_t i, saved;
+  if (!get_node(r, m, key, GWR_NODE_SEQ, &s)) return 0;
+  if (!s) return 1;
+  *out = alloc_array(r, s->count, sizeof **out);
+  if (s->count && !*out) return 0;
+  *count = s->count;
+  saved = push_key(r, key);
+  for (i = 0; i < s->count && !r->failed; i++) {
+    size_t si = push_index(r, i);
+    as_str(r, s->items[i], &(*out)[i]);
+    pop(r, si);
+  }
+  pop(r, saved);
+  return !r->failed;
+}
+
+/* A list of objects: calls each(r, item, element) with the path set. */
+typedef int (*item_fn)(reader *r, const gwr__node *item, void *elem);
+
+static int get_obj_list(reader *r, const gwr__node *m, const char *key,
+                        size_t elem_size, void **out, size_t *count,
+                        item_fn each) {
+  const gwr__node *s;
+  size_t i, saved;
+  if (!get_node(r, m, key, GWR_NODE_SEQ, &s)) return 0;
+  if (!s) return 1;
+  *out = alloc_array(r, s->count, elem_size);
+  if (s->count && !*out) return 0;
+  *count = s->count;
+  saved = push_key(r, key);
+  for (i = 0; i < s->count && !r->failed; i++) {
+    size_t si = push_index(r, i);
+    if (s->items[i]->type != GWR_NODE_MAP)
+      fail_type(r, s->items[i], "an object");
+    else
+      each(r, s->items[i], (char *)*out + i * elem_size);
+    pop(r, si);
+  }
+  pop(r, saved);
+  return !r->failed;
+}
+
+/* Enter an object field: returns the map (or NULL) with the path pushed. */
+static const gwr__node *enter(reader *r, const gwr__node *m, const char *key,
+                              size_t *saved) {
+  const gwr__node *n = NULL;
+  get_node(r, m, key, GWR_NODE_MAP, &n);
+  *saved = push_key(r, key);
+  return n;
+}
+
+static int get_port(reader *r, const gwr__node *m, const char *key,
+                    uint32_t *out) {
+  int64_t v = 0;
+  int present = 0;
+  if (!get_int(r, m, key, &v, &present)) return 0;
+  if (present) {
+    if (v < 1 || v > 65535) {
+      size_t saved = push_key(r, key);
+      fail(r, field(m, key), "must be between 1 and 65535");
+      pop(r, saved);
+      return 0;
+    }
+    *out = (uint32_t)v;
+  }
+  return 1;
+}
+
+/* ---- metadata ------------------------------------------------------------- */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  int64_t era;
+  unsigned yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = (unsigned)(y - era * 400);
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *s, int n, int *out) {
+  int i, v = 0;
+  for (i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return 1;
+}
+
+/* RFC 3339 "2024-01-01T10:00:00Z" (fraction and offset allowed). */
+static int parse_time(gwr__sv t, int64_t *out) {
+  const char *s = t.ptr;
+  int y, mo, d, h, mi, se, oh = 0, om = 0;
+  size_t i = 19;
+  int64_t off = 0;
+  if (t.len < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':')
+    return 0;
+  if (!digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+      !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &se))
+    return 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return 0;
+  if (s[i] == '.') {
+    for (i++; i < t.len && s[i] >= '0' && s[i] <= '9'; i++) {
+    }
+  }
+  if (i < t.len && (s[i] == 'Z' || s[i] == 'z')) {
+    i++;
+  } else if (i + 6 == t.len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':' &&
+             digits(s + i + 1, 2, &oh) && digits(s + i + 4, 2, &om)) {
+    off = (int64_t)(oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);
+    i += 6;
+  } else {
+    return 0;
+  }
+  if (i != t.len) return 0;
+  *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
+  return 1;
+}
+
+static int read_labels(reader *r, const gwr__node *m, const char *key,
+                       gwr__label **out, size_t *count) {
+  const gwr__node *lm;
+  size_t i, saved;
+  if (!get_node(r, m, key, GWR_NODE_MAP, &lm) || !lm) return !r->failed;
+  *out = alloc_array(r, lm->count, sizeof **out);
+  if (lm->count && !*out) return 0;
+  *count = lm->count;
+  saved = push_key(r, key);
+  for (i = 0; i < lm->count && !r->failed; i++) {
+    size_t sk = push_key(r, lm->keys[i]->text.ptr);
+    (*out)[i].key = lm->keys[i]->text;
+    as_str(r, lm->items[i], &(*out)[i].value);
+    pop(r, sk);
+  }
+  pop(r, saved);
+  return !r->failed;
+}
+
+static int read_meta(reader *r, const gwr__node *obj, gwr__meta *meta,
+                     int namespaced) {
+  size_t saved;
+  const gwr__node *md = enter(r, obj, "metadata", &saved);
+  gwr__sv ts = {NULL, 0};
+  int present = 0;
+  meta->generation = 1;
+  meta->ns = gwr__sv_cstr(namespaced ? "default" : "");
+  if (!md) {
+    fail(r, obj, "Required value");
+    pop(r, saved);
+    return 0;
+  }
+  get_str(r, md, "name", &meta->name, 1);
+  if (namespaced) get_str(r, md, "namespace", &meta->ns, 0);
+  get_int(r, md, "generation", &meta->generation, &present);
+  if (get_str(r, md, "creationTimestamp", &ts, 0) && ts.len &&
+      !parse_time(ts, &meta->created)) {
+    size_t s2 = push_key(r, "creationTimestamp");
+    fail(r, field(md, "creationTimestamp"), "must be an RFC 3339 time");
+    pop(r, s2);
+  }
+  read_labels(r, md, "labels", &meta->labels, &meta->label_count);
+  pop(r, saved);
+  if (meta->name.len) r->name = meta->name;
+  r->ns = meta->ns;
+  return !r->failed;
+}
+
+/* ---- shared references ---------------------------------------------------- */
+
+/* An object reference with defaults for group and kind. */
+static void read_ref(reader *r, const gwr__node *m, gwr__objref *ref,
+                     const char *def_group, const char *def_kind,
+                     gwr__sv def_ns) {
+  ref->group = gwr__sv_cstr(def_group);
+  ref->kind = gwr__sv_cstr(def_kind);
+  ref->ns = def_ns;
+  get_str(r, m, "group", &ref->group, 0);
+  get_str(r, m, "kind", &ref->kind, 0);
+  get_str(r, m, "name", &ref->name, 1);
+  ref->ns_set = field(m, "namespace") != NULL;
+  get_str(r, m, "namespace", &ref->ns, 0);
+  get_port(r, m, "port", &ref->port);
+}
+
+static int read_parentref(reader *r, const gwr__node *m, void *elem) {
+  gwr__parentref *p = elem;
+  read_ref(r, m, &p->ref, GWR_GROUP_GATEWAY, "Gateway", r->ns);
+  p->group_set = field(m, "group") != NULL;
+  p->kind_set = field(m, "kind") != NULL;
+  get_str(r, m, "sectionName", &p->section, 0);
+  return !r->failed;
+}
+
+/* ---- HTTPRoute ------------------------------------------------------------- */
+
+static void rule_unsupported(reader *r, gwr__rule *rule, const char *what,
+                             gwr__sv value) {
+  (void)what;
+  if (!rule) {
+    fail(r, NULL, "unsupported value");
+    return;
+  }
+  if (rule->invalid_reason) return;
+  rule->invalid_reason = "UnsupportedValue";
+  rule->invalid_message =
+      gwr__arena_printf(r->ar, "%s: unsupported value \"%.*s\"", r->path,
+                        (int)value.len, value.ptr);
+  if (!rule->invalid_message) nomem(r);
+}
+
+static int read_kv_match(reader *r, const gwr__node *m, void *elem) {
+  gwr__kv_match *kv = elem;
+  gwr__sv type = gwr__sv_cstr("Exact");
+  get_str(r, m, "type", &type, 0);
+  get_str(r, m, "name", &kv->name, 1);
+  get_str(r, m, "value", &kv->value, 1);
+  if (gwr__sv_eq_cstr(type, "Exact"))
+    kv->type = GWR_VALUE_EXACT;
+  else if (gwr__sv_eq_cstr(type, "RegularExpression"))
+    kv->type = GWR_VALUE_REGEX;
+  else {
+    size_t s = push_key(r, "type");
+    rule_unsupported(r, r->rule, "type", type);
+    pop(r, s);
+  }
+  return !r->failed;
+}
+
+static int read_match(reader *r, const gwr__node *m, void *elem) {
+  gwr__match *mt = elem;
+  size_t saved;
+  const gwr__node *p = enter(r, m, "path", &saved);
+  gwr__sv type = gwr__sv_cstr("PathPrefix");
+  mt->path = gwr__sv_cstr("/");
+  if (p) {
+    get_str(r, p, "type", &type, 0);
+    get_str(r, p, "value", &mt->path, 0);
+  }
+  if (gwr__sv_eq_cstr(type, "PathPrefix"))
+    mt->path_type = GWR_PATH_PREFIX;
+  else if (gwr__sv_eq_cstr(type, "Exact"))
+    mt->path_type = GWR_PATH_EXACT;
+  else if (gwr__sv_eq_cstr(type, "RegularExpression"))
+    mt->path_type = GWR_PATH_REGEX;
+  else {
+    size_t s = push_key(r, "type");
+    rule_unsupported(r, r->rule, "path type", type);
+    pop(r, s);
+  }
+  pop(r, saved);
+  get_obj_list(r, m, "headers", sizeof(gwr__kv_match), (void **)&mt->headers,
+               &mt->header_count, read_kv_match);
+  get_obj_list(r, m, "queryParams", sizeof(gwr__kv_match),
+               (void **)&mt->queries, &mt->query_count, read_kv_match);
+  get_str(r, m, "method", &mt->method, 0);
+  return !r->failed;
+}
+
+static int read_header_pair(reader *r, const gwr__node *m, void *elem) {
+  gwr__label *l = elem;
+  get_str(r, m, "name", &l->key, 1);
+  get_str(r, m, "value", &l->value, 1);
+  return !r->failed;
+}
+
+static void read_header_mod(reader *r, const gwr__node *m, gwr__header_mod *h) {
+  get_obj_list(r, m, "set", sizeof(gwr__label), (void **)&h->set, &h->set_count,
+               read_header_pair);
+  get_obj_list(r, m, "add", sizeof(gwr__label), (void **)&h->add, &h->add_count,
+               read_header_pair);
+  get_str_list(r, m, "remove", &h->remove, &h->remove_count);
+}
+
+static void read_path_mod(reader *r, const gwr__node *m, gwr__path_mod *pm) {
+  size_t saved;
+  const gwr__node *p = enter(r, m, "path", &saved);
+  gwr__sv type = {NULL, 0};
+  if (p) {
+    get_str(r, p, "type", &type, 1);
+    if (gwr__sv_eq_cstr(type, "ReplaceFullPath")) {
+      pm->type = GWR_PATHMOD_FULL;
+      get_str(r, p, "replaceFullPath", &pm->value, 0);
+    } else if (gwr__sv_eq_cstr(type, "ReplacePrefixMatch")) {
+      pm->type = GWR_PATHMOD_PREFIX;
+      get_str(r, p, "replacePrefixMatch", &pm->value, 0);
+    } else if (!r->failed) {
+      size_t s = push_key(r, "type");
+      rule_unsupported(r, r->rule, "path modifier", type);
+      pop(r, s);
+    }
+    if (pm->type && !pm->value.ptr) pm->value = gwr__sv_cstr("");
+  }
+  pop(r, saved);
+}
+
+static void read_redirect(reader *r, const gwr__node *m, gwr__redirect *rd) {
+  int64_t code = 302;
+  rd->status = 302;
+  get_str(r, m, "scheme", &rd->scheme, 0);
+  get_str(r, m, "hostname", &rd->hostname, 0);
+  get_port(r, m, "port", &rd->port);
+  read_path_mod(r, m, &rd->path);
+  get_int(r, m, "statusCode", &code, NULL);
+  rd->status = (int)(code > 999 || code < 0 ? 0 : code);
+}
+
+static void read_mirror(reader *r, const gwr__node *m, gwr__mirror *mi) {
+  size_t saved;
+  const gwr__node *b = enter(r, m, "backendRef", &saved);
+  int64_t pct = -1;
+  int present = 0;
+  if (b)
+    read_ref(r, b, &mi->backend, "", "Service", r->ns);
+  else
+    fail(r, m, "Required value");
+  pop(r, saved);
+  get_int(r, m, "percent", &pct, &present);
+  mi->percent = present ? (int)(pct < -1 ? -2 : (pct > 1000 ? 1000 : pct)) : -1;
+  mi->numerator = -1;
+  mi->denominator = 100;
+  {
+    const gwr__node *f = enter(r, m, "fraction", &saved);
+    if (f) {
+      mi->numerator = 0;
+      get_int(r, f, "numerator", &mi->numerator, &present);
+      if (!present) fail(r, f, "numerator: Required value");
+      get_int(r, f, "denominator", &mi->denominator, NULL);
+    }
+    pop(r, saved);
+  }
+}
+
+static void read_cors(reader *r, const gwr__node *m, gwr__cors *c) {
+  c->credentials = -1;
+  c->max_age = 5;
+  get_str_list(r, m, "allowOrigins", &c->origins, &c->origin_count);
+  get_str_list(r, m, "allowMethods", &c->methods, &c->method_count);
+  get_str_list(r, m, "allowHeaders", &c->allow_headers, &c->allow_header_count);
+  get_str_list(r, m, "exposeHeaders", &c->expose_headers, &c->expose_header_count);
+  get_bool(r, m, "allowCredentials", &c->credentials);
+  get_int(r, m, "maxAge", &c->max_age, NULL);
+}
+
+static const struct {
+  const char *name, *member;
+  int type;
+} filter_types[] = {
+    {"RequestHeaderModifier", "requestHeaderModifier", GWR_FILTER_REQUEST_HEADER},
+    {"ResponseHeaderModifier", "responseHeaderModifier", GWR_FILTER_RESPONSE_HEADER},
+    {"RequestMirror", "requestMirror", GWR_FILTER_MIRROR},
+    {"RequestRedirect", "requestRedirect", GWR_FILTER_REDIRECT},
+    {"URLRewrite", "urlRewrite", GWR_FILTER_REWRITE},
+    {"ExtensionRef", "extensionRef", GWR_FILTER_EXTENSION_REF},
+    {"CORS", "cors", GWR_FILTER_CORS},
+    {"ExternalAuth", "externalAuth", GWR_FILTER_EXTERNAL_AUTH},
+};
+#define FILTER_TYPES (sizeof filter_types / sizeof filter_types[0])
+
+static void read_filter_member(reader *r, const gwr__node *mb, gwr__filter *f) {
+  switch (f->type) {
+    case GWR_FILTER_REQUEST_HEADER:
+    case GWR_FILTER_RESPONSE_HEADER: read_header_mod(r, mb, &f->headers); break;
+    case GWR_FILTER_MIRROR: read_mirror(r, mb, &f->mirror); break;
+    case GWR_FILTER_REDIRECT: read_redirect(r, mb, &f->redirect); break;
+    case GWR_FILTER_REWRITE:
+      get_str(r, mb, "hostname", &f->rewrite.hostname, 0);
+      read_path_mod(r, mb, &f->rewrite.path);
+      break;
+    case GWR_FILTER_EXTENSION_REF:
+      f->extension.ns = r->ns;
+      get_str(r, mb, "group", &f->extension.group, 1);
+      get_str(r, mb, "kind", &f->extension.kind, 1);
+      get_str(r, mb, "name", &f->extension.name, 1);
+      break;
+    case GWR_FILTER_CORS: read_cors(r, mb, &f->cors); break;
+    default: break;
+  }
+}
+
+static int read_filter(reader *r, const gwr__node *m, void *elem) {
+  gwr__filter *f = elem;
+  size_t i, saved;
+  get_str(r, m, "type", &f->type_text, 1);
+  if (r->failed) return 0;
+  for (i = 0; i < FILTER_TYPES; i++)
+    if (gwr__sv_eq_cstr(f->type_text, filter_types[i].name)) break;
+  if (i == FILTER_TYPES) {
+    size_t s = push_key(r, "type");
+    rule_unsupported(r, r->rule, "filter type", f->type_text);
+    pop(r, s);
+    return !r->failed;
+  }
+  f->type = filter_types[i].type;
+  {
+    const gwr__node *mb = enter(r, m, filter_types[i].member, &saved);
+    if (!mb)
+      fail(r, m, "must be set for the filter type");
+    else
+      read_filter_member(r, mb, f);
+    pop(r, saved);
+  }
+  /* CEL: only the member matching `type` may be set */
+  for (i = 0; i < FILTER_TYPES && !r->failed; i++)
+    if (filter_types[i].type != f->type && field(m, filter_types[i].member)) {
+      saved = push_key(r, filter_types[i].member);
+      fail(r, field(m, filter_types[i].member), "must not be set for this filter type");
+      pop(r, saved);
+    }
+  return !r->failed;
+}
+
+static int read_backend(reader *r, const gwr__node *m, void *elem) {
+  gwr__backend *b = elem;
+  int present = 0;
+  read_ref(r, m, &b->ref, "", "Service", r->ns);
+  b->weight = 1;
+  get_int(r, m, "weight", &b->weight, &present);
+  get_obj_list(r, m, "filters", sizeof(gwr__filter), (void **)&b->filters,
+               &b->filter_count, read_filter);
+  return !r->failed;
+}
+
+static void read_duration(reader *r, const gwr__node *m, const char *key,
+                          gwr__duration *d) {
+  if (get_str(r, m, key, &d->text, 0) && d->text.ptr) d->set = 1;
+}
+
+static int read_rule(reader *r, const gwr__node *m, void *elem) {
+  gwr__rule *rule = elem;
+  size_t saved;
+  const gwr__node *t;
+  r->rule = rule;
+  get_str(r, m, "name", &rule->name, 0);
+  get_obj_list(r, m, "matches", sizeof(gwr__match), (void **)&rule->matches,
+               &rule->match_count, read_match);
+  get_obj_list(r, m, "filters", sizeof(gwr__filter), (void **)&rule->filters,
+               &rule->filter_count, read_filter);
+  get_obj_list(r, m, "backendRefs", sizeof(gwr__backend), (void **)&rule->backends,
+               &rule->backend_count, read_backend);
+  t = enter(r, m, "timeouts", &saved);
+  if (t) {
+    read_duration(r, t, "request", &rule->timeout_request);
+    read_duration(r, t, "backendRequest", &rule->timeout_backend);
+  }
+  pop(r, saved);
+  if (!r->failed && rule->match_count == 0) {
+    /* H11: no matches = match everything = PathPrefix "/" */
+    rule->matches = alloc_array(r, 1, sizeof *rule->matches);
+    if (rule->matches) {
+      rule->match_count = 1;
+      rule->matches[0].path = gwr__sv_cstr("/");
+    }
+  }
+  return !r->failed;
+}
+
+static void *read_httproute(reader *r, const gwr__node *obj, gwr__meta **meta) {
+  gwr__httproute *rt = gwr__arena_alloc(r->ar, sizeof *rt);
+  size_t saved;
+  const gwr__node *spec;
+  if (!rt) return (void *)(intptr_t)nomem(r);
+  *meta = &rt->meta;
+  if (!read_meta(r, obj, &rt->meta, 1)) return rt;
+  spec = enter(r, obj, "spec", &saved);
+  if (spec) {
+    get_obj_list(r, spec, "parentRefs", sizeof(gwr__parentref),
+                 (void **)&rt->parents, &rt->parent_count, read_parentref);
+    get_str_list(r, spec, "hostnames", &rt->hostnames, &rt->hostname_count);
+    get_obj_list(r, spec, "rules", sizeof(gwr__rule), (void **)&rt->rules,
+                 &rt->rule_count, read_rule);
+  }
+  pop(r, saved);
+  r->rule = NULL;
+  if (!r->failed && rt->rule_count == 0) {
+    /* digest 2.1 default: one rule matching PathPrefix "/" (11.25) */
+    rt->rules = alloc_array(r, 1, sizeof *rt->rules);
+    if (rt->rules) {
+      rt->rule_count = 1;
+      rt->rules[0].matches = alloc_array(r, 1, sizeof(gwr__match));
+      if (rt->rules[0].matches) {
+        rt->rules[0].match_count = 1;
+        rt->rules[0].matches[0].path = gwr__sv_cstr("/");
+      }
+    }
+  }
+  return rt;
+}
+
+/* ---- Gateway ---------------------------------------------------------------- */
+
+static int read_certref(reader *r, const gwr__node *m, void *elem) {
+  read_ref(r, m, elem, "", "Secret", r->ns);
+  return !r->failed;
+}
+
+static int read_expr(reader *r, const gwr__node *m, void *elem) {
+  gwr__expr *e = elem;
+  gwr__sv op = {NULL, 0};
+  get_str(r, m, "key", &e->key, 1);
+  get_str(r, m, "operator", &op, 1);
+  get_str_list(r, m, "values", &e->values, &e->value_count);
+  if (r->failed) return 0;
+  if (gwr__sv_eq_cstr(op, "In"))
+    e->op = GWR_OP_IN;
+  else if (gwr__sv_eq_cstr(op, "NotIn"))
+    e->op = GWR_OP_NOT_IN;
+  else if (gwr__sv_eq_cstr(op, "Exists"))
+    e->op = GWR_OP_EXISTS;
+  else if (gwr__sv_eq_cstr(op, "DoesNotExist"))
+    e->op = GWR_OP_DOES_NOT_EXIST;
+  else {
+    size_t s = push_key(r, "operator");
+    fail(r, field(m, "operator"), "must be one of In, NotIn, Exists, DoesNotExist");
+    pop(r, s);
+  }
+  return !r->failed;
+}
+
+static int read_routekind(reader *r, const gwr__node *m, void *elem) {
+  gwr__routekind *k = elem;
+  k->group = gwr__sv_cstr(GWR_GROUP_GATEWAY);
+  get_str(r, m, "group", &k->group, 0);
+  get_str(r, m, "kind", &k->kind, 1);
+  return !r->failed;
+}
+
+static void read_allowed_routes(reader *r, const gwr__node *m, gwr__listener *l) {
+  size_t s1, s2, s3;
+  const gwr__node *ar = enter(r, m, "allowedRoutes", &s1);
+  const gwr__node *ns = ar ? enter(r, ar, "namespaces", &s2) : NULL;
+  gwr__sv from = gwr__sv_cstr("Same");
+  if (!ar) s2 = s1;
+  if (ns) {
+    const gwr__node *sel;
+    get_str(r, ns, "from", &from, 0);
+    sel = enter(r, ns, "selector", &s3);
+    if (sel) {
+      l->selector.present = 1;
+      read_labels(r, sel, "matchLabels", &l->selector.match_labels,
+                  &l->selector.match_label_count);
+      get_obj_list(r, sel, "matchExpressions", sizeof(gwr__expr),
+                   (void **)&l->selector.exprs, &l->selector.expr_count, read_expr);
+    }
+    pop(r, s3);
+  }
+  if (gwr__sv_eq_cstr(from, "Same")) l->from = GWR_FROM_SAME;
+  else if (gwr__sv_eq_cstr(from, "All")) l->from = GWR_FROM_ALL;
+  else if (gwr__sv_eq_cstr(from, "Selector")) l->from = GWR_FROM_SELECTOR;
+  else if (!r->failed) {
+    size_t s = push_key(r, "from");
+    fail(r, ns ? field(ns, "from") : m, "must be one of All, Same, Selector");
+    pop(r, s);
+  }
+  pop(r, s2);
+  if (ar) {
+    l->kinds_set = field(ar, "kinds") != NULL;
+    get_obj_list(r, ar, "kinds", sizeof(gwr__routekind), (void **)&l->kinds,
+                 &l->kind_count, read_routekind);
+  }
+  pop(r, s1);
+}
+
+static int protocol_of(gwr__sv p) {
+  if (gwr__sv_eq_cstr(p, "HTTP")) return GWR_PROTO_HTTP;
+  if (gwr__sv_eq_cstr(p, "HTTPS")) return GWR_PROTO_HTTPS;
+  if (gwr__sv_eq_cstr(p, "TLS")) return GWR_PROTO_TLS;
+  if (gwr__sv_eq_cstr(p, "TCP")) return GWR_PROTO_TCP;
+  if (gwr__sv_eq_cstr(p, "UDP")) return GWR_PROTO_UDP;
+  return GWR_PROTO_OTHER;
+}
+
+static void read_tls(reader *r, const gwr__node *m, gwr__listener *l) {
+  size_t saved;
+  const gwr__node *tls = enter(r, m, "tls", &saved);
+  gwr__sv mode = gwr__sv_cstr("Terminate");
+  if (tls) {
+    const gwr__node *opts = NULL;
+    l->tls_set = 1;
+    get_str(r, tls, "mode", &mode, 0);
+    get_obj_list(r, tls, "certificateRefs", sizeof(gwr__objref), (void **)&l->certs,
+                 &l->cert_count, read_certref);
+    get_node(r, tls, "options", GWR_NODE_MAP, &opts);
+    l->tls_option_count = opts ? opts->count : 0;
+    if (gwr__sv_eq_cstr(mode, "Terminate"))
+      l->tls_mode = GWR_TLS_TERMINATE;
+    else if (gwr__sv_eq_cstr(mode, "Passthrough"))
+      l->tls_mode = GWR_TLS_PASSTHROUGH;
+    else if (!r->failed) {
+      size_t s = push_key(r, "mode");
+      fail(r, field(tls, "mode"), "must be one of Terminate, Passthrough");
+      pop(r, s);
+    }
+  }
+  pop(r, saved);
+}
+
+static int read_listener(reader *r, const gwr__node *m, void *elem) {
+  gwr__listener *l = elem;
+  int64_t port = 0;
+  int present = 0;
+  get_str(r, m, "name", &l->name, 1);
+  get_str(r, m, "hostname", &l->hostname, 0);
+  get_int(r, m, "port", &port, &present);
+  if (!present && !r->failed) {
+    size_t s = push_key(r, "port");
+    fail(r, m, "Required value");
+    pop(r, s);
+  }
+  l->port = (uint32_t)(port < 0 || port > 65535 ? 0 : port);
+  if (present && (port < 1 || port > 65535) && !r->failed) {
+    size_t s = push_key(r, "port");
+    fail(r, field(m, "port"), "must be between 1 and 65535");
+    pop(r, s);
+  }
+  get_str(r, m, "protocol", &l->protocol_text, 1);
+  l->protocol = protocol_of(l->protocol_text);
+  read_tls(r, m, l);
+  read_allowed_routes(r, m, l);
+  return !r->failed;
+}
+
+static void *read_gateway(reader *r, const gwr__node *obj, gwr__meta **meta) {
+  gwr__gateway *gw = gwr__arena_alloc(r->ar, sizeof *gw);
+  size_t saved;
+  const gwr__node *spec;
+  if (!gw) return (void *)(intptr_t)nomem(r);
+  *meta = &gw->meta;
+  if (!read_meta(r, obj, &gw->meta, 1)) return gw;
+  spec = enter(r, obj, "spec", &saved);
+  if (!spec) {
+    fail(r, obj, "Required value");
+  } else {
+    get_str(r, spec, "gatewayClassName", &gw->class_name, 1);
+    if (!field(spec, "listeners") && !r->failed) {
+      size_t s = push_key(r, "listeners");
+      fail(r, spec, "Required value");
+      pop(r, s);
+    }
+    get_obj_list(r, spec, "listeners", sizeof(gwr__listener),
+                 (void **)&gw->listeners, &gw->listener_count, read_listener);
+  }
+  pop(r, saved);
+  return gw;
+}
+
+/* ---- GatewayClass, ReferenceGrant, Service, plain kinds -------------------- */
+
+static void *read_gatewayclass(reader *r, const gwr__node *obj, gwr__meta **meta) {
+  gwr__gatewayclass *gc = gwr__arena_alloc(r->ar, sizeof *gc);
+  size_t saved;
+  const gwr__node *spec;
+  if (!gc) return (void *)(intptr_t)nomem(r);
+  *meta = &gc->meta;
+  if (!read_meta(r, obj, &gc->meta, 0)) return gc;
+  spec = enter(r, obj, "spec", &saved);
+  if (!spec)
+    fail(r, obj, "Required value");
+  else
+    get_str(r, spec, "controllerName", &gc->controller, 1);
+  pop(r, saved);
+  return gc;
+}
+
+static int read_grant_from(reader *r, const gwr__node *m, void *elem) {
+  gwr__grant_from *f = elem;
+  get_str(r, m, "group", &f->group, 1);
+  get_str(r, m, "kind", &f->kind, 1);
+  get_str(r, m, "namespace", &f->ns, 1);
+  return !r->failed;
+}
+
+static int read_grant_to(reader *r, const gwr__node *m, void *elem) {
+  gwr__grant_to *t = elem;
+  get_str(r, m, "group", &t->group, 1);
+  get_str(r, m, "kind", &t->kind, 1);
+  get_str(r, m, "name", &t->name, 0);
+  return !r->failed;
+}
+
+static void *read_refgrant(reader *r, const gwr__node *obj, gwr__meta **meta) {
+  gwr__refgrant *g = gwr__arena_alloc(r->ar, sizeof *g);
+  size_t saved;
+  const gwr__node *spec;
+  if (!g) return (void *)(intptr_t)nomem(r);
+  *meta = &g->meta;
+  if (!read_meta(r, obj, &g->meta, 1)) return g;
+  spec = enter(r, obj, "spec", &saved);
+  if (!spec) {
+    fail(r, obj, "Required value");
+  } else {
+    get_obj_list(r, spec, "from", sizeof(gwr__grant_from), (void **)&g->from,
+                 &g->from_count, read_grant_from);
+    get_obj_list(r, spec, "to", sizeof(gwr__grant_to), (void **)&g->to,
+                 &g->to_count, read_grant_to);
+  }
+  pop(r, saved);
+  return g;
+}
+
+static int read_service_port(reader *r, const gwr__node *m, void *elem) {
+  gwr__service_port *p = elem;
+  get_str(r, m, "name", &p->name, 0);
+  get_str(r, m, "appProtocol", &p->app_protocol, 0);
+  if (!field(m, "port") && !r->failed) {
+    size_t s = push_key(r, "port");
+    fail(r, m, "Required value");
+    pop(r, s);
+  }
+  get_port(r, m, "port", &p->port);
+  return !r->failed;
+}
+
+static void *read_service(reader *r, const gwr__node *obj, gwr__meta **meta) {
+  gwr__service *s = gwr__arena_alloc(r->ar, sizeof *s);
+  size_t saved;
+  const gwr__node *spec;
+  if (!s) return (void *)(intptr_t)nomem(r);
+  *meta = &s->meta;
+  if (!read_meta(r, obj, &s->meta, 1)) return s;
+  s->type = gwr__sv_cstr("ClusterIP");
+  spec = enter(r, obj, "spec", &saved);
+  if (spec) {
+    get_str(r, spec, "type", &s->type, 0);
+    get_obj_list(r, spec, "ports", sizeof(gwr__service_port), (void **)&s->ports,
+                 &s->port_count, read_service_port);
+  }
+  pop(r, saved);
+  return s;
+}
+
+static void *read_plain_ns(reader *r, const gwr__node *obj, gwr__meta **meta,
+                           int namespaced) {
+  gwr__plain *p = gwr__arena_alloc(r->ar, sizeof *p);
+  if (!p) return (void *)(intptr_t)nomem(r);
+  *meta = &p->meta;
+  read_meta(r, obj, &p->meta, namespaced);
+  return p;
+}
+
+static void *read_secret(reader *r, const gwr__node *obj, gwr__meta **meta) {
+  return read_plain_ns(r, obj, meta, 1);
+}
+
+static void *read_namespace(reader *r, const gwr__node *obj, gwr__meta **meta) {
+  return read_plain_ns(r, obj, meta, 0);
+}
+
+/* ---- dispatch ----------------------------------------------------------------- */
+
+typedef void *(*kind_reader)(reader *r, const gwr__node *obj, gwr__meta **meta);
+
+enum { K_CLASS, K_GATEWAY, K_ROUTE, K_GRANT, K_SERVICE, K_SECRET, K_NAMESPACE };
+
+static const struct {
+  const char *kind;
+  const char *versions[3]; /* accepted apiVersions */
+  kind_reader read;
+  int slot;
+} kinds[] = {
+    {"GatewayClass", {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", NULL},
+     read_gatewayclass, K_CLASS},
+    {"Gateway", {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", NULL},
+     read_gateway, K_GATEWAY},
+    {"HTTPRoute", {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", NULL},
+     read_httproute, K_ROUTE},
+    {"ReferenceGrant",
+     {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1",
+      "gateway.networking.k8s.io/v1alpha2"},
+     read_refgrant, K_GRANT},
+    {"Service", {"v1", NULL, NULL}, read_service, K_SERVICE},
+    {"Secret", {"v1", NULL, NULL}, read_secret, K_SECRET},
+    {"Namespace", {"v1", NULL, NULL}, read_namespace, K_NAMESPACE},
+};
+#define KINDS (sizeof kinds / sizeof kinds[0])
+
+static gwr__vec *slot_vec(gwr__model *m, int slot) {
+  switch (slot) {
+    case K_CLASS: return &m->classes;
+    case K_GATEWAY: return &m->gateways;
+    case K_ROUTE: return &m->routes;
+    case K_GRANT: return &m->grants;
+    case K_SERVICE: return &m->services;
+    case K_SECRET: return &m->secrets;
+    default: return &m->namespaces;
+  }
+}
+
+/* Every model object starts with its gwr__meta. */
+static int same_object(const void *obj, const gwr__meta *meta) {
+  const gwr__meta *other = obj;
+  return gwr__sv_eq(other->ns, meta->ns) && gwr__sv_eq(other->name, meta->name);
+}
+
+static const char *validate(reader *r, int slot, void *obj, char *fld, size_t cap) {
+  switch (slot) {
+    case K_CLASS: return gwr__validate_gatewayclass(r->cfg, obj, fld, cap);
+    case K_GATEWAY: return gwr__validate_gateway(r->cfg, obj, fld, cap);
+    case K_ROUTE: return gwr__validate_httproute(r->cfg, obj, fld, cap);
+    case K_GRANT: return gwr__validate_refgrant(r->cfg, obj, fld, cap);
+    case K_SERVICE: return gwr__validate_service(r->cfg, obj, fld, cap);
+    default: return NULL;
+  }
+}
+
+static int record_problem(reader *r, const char *field_path, const char *msg,
+                          uint32_t line, uint32_t column) {
+  return gwr__config_problem(r->cfg, r->kind, r->ns, r->name, field_path, msg,
+                             r->source, line, column);
+}
+
+/* Store an object that read and validated cleanly, unless it is a duplicate. */
+static int keep_object(reader *r, int slot, void *obj, gwr__meta *meta) {
+  gwr__vec *v = slot_vec(&r->cfg->model, slot);
+  size_t i;
+  void **cell;
+  for (i = 0; i < v->len; i++)
+    if (same_object(GWR_VEC_AT(v, void *, i), meta)) {
+      const gwr__meta *first = GWR_VEC_AT(v, void *, i);
+      char msg[512];
+      snprintf(msg, sizeof msg, "duplicate object (first defined at %s:%u)",
+               first->source ? first->source : "<input>", (unsigned)first->line);
+      return record_problem(r, "metadata.name", msg, meta->line, 0);
+    }
+  if (r->cfg->model.objects >= r->cfg->opt.max_objects) return GWR_E_LIMIT;
+  cell = gwr__vec_push(v, &r->cfg->alloc);
+  if (!cell) return GWR_E_NOMEM;
+  *cell = obj;
+  r->cfg->model.objects++;
+  return GWR_OK;
+}
+
+static int load_object(gwr_config *cfg, const gwr__node *obj, const char *source) {
+  reader r;
+  gwr__sv kind = {NULL, 0}, version = {NULL, 0};
+  size_t i, v;
+  gwr__meta *meta = NULL;
+  void *o;
+  char vfield[256] = "";
+  const char *msg;
+  memset(&r, 0, sizeof r);
+  r.cfg = cfg;
+  r.ar = cfg->arena;
+  r.source = source;
+  r.kind = "object";
+  get_str(&r, obj, "kind", &kind, 1);
+  get_str(&r, obj, "apiVersion", &version, 1);
+  if (r.failed)
+    return record_problem(&r, r.field, r.message, r.line ? r.line : obj->line, r.column);
+  for (i = 0; i < KINDS; i++)
+    if (gwr__sv_eq_cstr(kind, kinds[i].kind)) break;
+  for (v = 0; i < KINDS && v < 3 && kinds[i].versions[v]; v++)
+    if (gwr__sv_eq_cstr(version, kinds[i].versions[v])) break;
+  if (i == KINDS || v == 3 || !kinds[i].versions[v]) {
+    cfg->model.skipped++;
+    return GWR_OK;
+  }
+  r.kind = kinds[i].kind;
+  o = kinds[i].read(&r, obj, &meta);
+  if (r.nomem || !o) return GWR_E_NOMEM;
+  meta->source = source;
+  meta->line = obj->line;
+  meta->order = cfg->next_order++;
+  if (r.failed) return record_problem(&r, r.field, r.message, r.line, r.column);
+  msg = validate(&r, kinds[i].slot, o, vfield, sizeof vfield);
+  if (msg) return record_problem(&r, vfield, msg, obj->line, obj->column);
+  return keep_object(&r, kinds[i].slot, o, meta);
+}
+
+int gwr__load_tree(gwr_config *cfg, const gwr__node *root, const char *source) {
+  size_t i;
+  int rc;
+  const gwr__node *items;
+  if (root->type == GWR_NODE_SEQ) {
+    for (i = 0; i < root->count; i++)
+      if ((rc = gwr__load_tree(cfg, root->items[i], source)) != GWR_OK) return rc;
+    return GWR_OK;
+  }
+  if (root->type != GWR_NODE_MAP) {
+    reader r;
+    memset(&r, 0, sizeof r);
+    r.cfg = cfg;
+    r.source = source;
+    r.kind = "object";
+    return record_problem(&r, "", "a Kubernetes object must be a mapping", root->line,
+                          root->column);
+  }
+  items = gwr__node_get(root, "items");
+  if (gwr__sv_eq_cstr(gwr__node_get(root, "kind") ? gwr__node_get(root, "kind")->text
+                                                  : gwr__sv_cstr(""),
+                      "List") &&
+      items && items->type == GWR_NODE_SEQ)
+    return gwr__load_tree(cfg, items, source);
+  return load_object(cfg, root, source);
+}

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * match.c - stage 5: one request through the decision trie.
+ *
+ * In: a table (read only, shared) and a request of (ptr, len) views.
+ * Out: the decision. Order (digest §3.5): gateway and port -> listener by
+ * SNI/Host (A25, A26) -> host buckets (exact, each wildcard suffix, catch-all:
+ * P1 fall-through) -> path trie walk -> the lowest-ranked entry whose
+ * method/header/query/regex predicates pass -> weighted backend (B1-B6).
+ * Never allocates, never locks, never writes outside the decision.
+ */
+#include "decision.h"
+
+/* ---- request normalisation ---------------------------------------------- */
+
+/* Host without port, one trailing dot removed, lowercased (A24).
+ * Returns 0 when it does not fit (then only catch-all hostnames match). */
+static int normalise_host(gwr_decision *d, gwr_str host, gwr__sv *out) {
+  size_t n = host.len, i;
+  if (n && host.ptr[0] == '[') {
+    const char *end = memchr(host.ptr, ']', n);
+    n = end ? (size_t)(end - host.ptr) + 1 : n;
+  } else {
+    for (i = n; i > 0 && host.ptr[i - 1] >= '0' && host.ptr[i - 1] <= '9'; i--) {
+    }
+    if (i > 0 && i < n + 1 && host.ptr[i - 1] == ':') n = i - 1;
+  }
+  if (n && host.ptr[n - 1] == '.') n--;
+  if (n >= GWR_HOST_MAX) {
+    *out = gwr__sv_make(d->host_buf, 0);
+    return 0;
+  }
+  for (i = 0; i < n; i++) d->host_buf[i] = gwr__lower(host.ptr[i]);
+  d->host_buf[n] = '\0';
+  *out = gwr__sv_make(d->host_buf, n);
+  return 1;
+}
+
+/* RFC 3986 5.2.4 remove_dot_segments, into out (capacity >= in.len + 1). */
+static size_t remove_dot_segments(const char *in, size_t n, char *out) {
+  size_t i = 0, o = 0;
+  while (i < n) {
+    size_t seg_end = i + 1;
+    while (seg_end < n && in[seg_end] != '/') seg_end++;
+    /* segment is in[i+1 .. seg_end) (in[i] == '/') */
+    if (seg_end - i == 2 && in[i + 1] == '.') {
+      if (seg_end == n) out[o++] = '/';
+    } else if (seg_end - i == 3 && in[i + 1] == '.' && in[i + 2] == '.') {
+      while (o > 0 && out[o - 1] != '/') o--;
+      if (o > 0) o--;
+      while (o > 0 && out[o - 1] != '/') o--;
+      if (o > 0) o--;
+      if (seg_end == n) out[o++] = '/';
+    } else {
+      memcpy(out + o, in + i, seg_end - i);
+      o += seg_end - i;
+    }
+    i = seg_end;
+  }
+  if (o == 0) out[o++] = '/';
+  return o;
+}
+
+static int has_dot_segment(const char *p, size_t n) {
+  size_t i;
+  for (i = 0; i + 1 < n; i++)
+    if (p[i] == '/' && p[i + 1] == '.' &&
+        (i + 2 == n || p[i + 2] == '/' || (p[i + 2] == '.' && (i + 3 == n || p[i + 3] == '/'))))
+      return 1;
+  return 0;
+}
+
+/* Split path and query; normalise the path when the table says so. The
+ * upstream path is the normalised path plus the original query. */
+static int normalise_path(gwr_decision *d, const gwr_table *t, gwr__sv *path, gwr__sv *query) {
+  gwr_str raw = d->req.path;
+  const char *q = raw.len ? memchr(raw.ptr, '?', raw.len) : NULL;
+  size_t plen = q ? (size_t)(q - raw.ptr) : raw.len, n;
+  *path = gwr__sv_make(raw.ptr, plen);
+  *query = q ? gwr__sv_make(q + 1, raw.len - plen - 1) : gwr__sv_make(NULL, 0);
+  d->up_path = raw;
+  if (t->opt.path_normalize != GWR_PATH_NORMALIZE_DOT_SEGMENTS || plen == 0 || raw.ptr[0] != '/' ||
+      !has_dot_segment(raw.ptr, plen))
+    return 1;
+  if (raw.len + 2 > d->path_cap) return 0;
+  n = remove_dot_segments(raw.ptr, plen, d->path_buf);
+  *path = gwr__sv_make(d->path_buf, n);
+  if (q) {
+    memcpy(d->path_buf + n, q, raw.len - plen);
+    n += raw.len - plen;
+  }
+  d->up_path.ptr = d->path_buf;
+  d->up_path.len = n;
+  return 1;
+}
+
+/* ---- predicates ------------------------------------------------------------ */
+
+/* H8: all values of a header, joined with ','. Returns 0 when absent. */
+static int header_value(gwr_decision *d, gwr__sv name, gwr__sv *out) {
+  size_t i, n = 0, found = 0;
+  for (i = 0; i < d->req.header_count; i++) {
+    const gwr_header *h = &d->req.headers[i];
+    if (!gwr__sv_casecmp_eq(h->name, name)) continue;
+    if (found == 0) *out = h->value;
+    if (found == 1) { /* second occurrence: start joining in scratch */
+      if (out->len > d->join_cap) return 0;
+      memcpy(d->join_buf, out->ptr, out->len);
+      n = out->len;
+    }
+    if (found >= 1) {
+      if (n + 1 + h->value.len > d->join_cap) return 0; /* too long: no match */
+      d->join_buf[n++] = ',';
+      memcpy(d->join_buf + n, h->value.ptr, h->value.len);
+      n += h->value.len;
+      *out = gwr__sv_make(d->join_buf, n);
+    }
+    found++;
+  }
+  return found > 0;
+}
+
+/* H9: the first occurrence of a query parameter (no percent-decoding). */
+static int query_value(gwr__sv query, gwr__sv name, gwr__sv *out) {
+  size_t i = 0;
+  while (i <= query.len && query.len) {
+    size_t end = i, eq;
+    while (end < query.len && query.ptr[end] != '&') end++;
+    for (eq = i; eq < end && query.ptr[eq] != '='; eq++) {
+    }
+    if (eq - i == name.len && memcmp(query.ptr + i, name.ptr, name.len) == 0) {
+      *out = eq < end ? gwr__sv_make(query.ptr + eq + 1, end - eq - 1) : gwr__sv_make(query.ptr + eq, 0);
+      return 1;
+    }
+    i = end + 1;
+  }
+  return 0;
+}
+
+static int value_matches(gwr_decision *d, const gwr__pred *p, gwr__sv v) {
+  if (p->re) return gwr__regex_match(d->rx_env, p->re, d->rx, v.ptr, v.len);
+  return gwr__sv_eq(p->value, v);
+}
+
+static int entry_matches(gwr_decision *d, const gwr__entry *e, gwr__sv path, gwr__sv query) {
+  uint32_t i;
+  gwr__sv v;
+  if (e->method.len && !gwr__sv_eq(e->method, d->req.method)) return 0;
+  for (i = 0; i < e->header_count; i++)
+    if (!header_value(d, e->headers[i].name, &v) || !value_matches(d, &e->headers[i], v)) return 0;
+  for (i = 0; i < e->query_count; i++)
+    if (!query_value(query, e->queries[i].name, &v) || !value_matches(d, &e->queries[i], v)) return 0;
+  if (e->path_re && !gwr__regex_match(d->rx_env, e->path_re, d->rx, path.ptr, path.len)) return 0;
+  return 1;
+}
+
+/* ---- trie walk ---------------------------------------------------------------- */
+
+typedef struct search {
+  gwr_decision *d;
+  const gwr__tlistener *tl;
+  gwr__sv path, query;
+  uint32_t best;                /* rank of the best entry so far, GWR_NONE */
+} search;
+
+/* Lists are in rank order: the first passing entry is the list's best. */
+static void scan_list(search *s, gwr__list l) {
+  uint32_t i;
+  for (i = 0; i < l.count; i++) {
+    uint32_t rank = s->tl->order[l.first + i];
+    if (rank >= s->best) return;
+    if (entry_matches(s->d, &s->tl->entries[rank], s->path, s->query)) {
+      s->best = rank;
+      return;
+    }
+  }
+}
+
+static void scan_bucket(search *s, uint32_t b) {
+  const gwr__tlistener *tl = s->tl;
+  uint32_t node = tl->buckets[b].root;
+  size_t i = 1;
+  scan_list(s, tl->buckets[b].regex);
+  if (s->path.len == 0 || s->path.ptr[0] != '/') return;
+  scan_list(s, tl->nodes[node].prefix);
+  for (;;) {
+    size_t start = i;
+    while (i < s->path.len && s->path.ptr[i] != '/') i++;
+    node = gwr__hmap_get(&tl->children, s->path.ptr + start, i - start, node);
+    if (node == GWR_NONE) return;
+    scan_list(s, tl->nodes[node].prefix);
+    if (i >= s->path.len) break;
+    i++;
+    if (i == s->path.len) { /* trailing '/': an empty last segment */
+      node = gwr__hmap_get(&tl->children, s->path.ptr + i, 0, node);
+      if (node == GWR_NONE) return;
+      break;
+    }
+  }
+  scan_list(s, tl->nodes[node].exact);
+}
+
+/* Every bucket whose hostname matches: exact, each wildcard suffix, catch-all. */
+static void scan_hosts(search *s, gwr__sv host, int host_ok) {
+  const gwr__tlistener *tl = s->tl;
+  size_t i;
+  if (host_ok && host.len) {
+    uint32_t b = gwr__hmap_get(&tl->exact_hosts, host.ptr, host.len, 0);
+    if (b != GWR_NONE) scan_bucket(s, b);
+    for (i = 1; i < host.len; i++)
+      if (host.ptr[i] == '.') {
+        b = gwr__hmap_get(&tl->wild_hosts, host.ptr + i, host.len - i, 0);
+        if (b != GWR_NONE) scan_bucket(s, b);
+      }
+  }
+  if (tl->any_bucket != GWR_NONE) scan_bucket(s, tl->any_bucket);
+}
+
+/* ---- listener selection (A25, A26) ----------------------------------------------- */
+
+static int listener_proto_fits(const gwr__tlistener *tl, int https) {
+  int p = tl->al->l->protocol;
+  return https ? p == GWR_PROTO_HTTPS : p == GWR_PROTO_HTTP;
+}
+
+/* exact hostname > longer wildcard > no hostname; GWR_NONE if none fits */
+static uint32_t pick_listener(const gwr_table *t, const gwr__tgateway *g, uint32_t port, int https,
+                              gwr__sv host, int host_ok) {
+  uint32_t i, best = GWR_NONE, best_score = 0;
+  for (i = 0; i < g->listener_count; i++) {
+    const gwr__tlistener *tl = &t->listeners[g->first_listener + i];
+    gwr__sv lh = tl->al->l->hostname;
+    uint32_t score;
+    if (tl->al->l->port != port || !listener_proto_fits(tl, https) || !tl->al->programmed) continue;
+    if (lh.len && (!host_ok || !gwr__host_matches(lh, host))) continue;
+    score = lh.len == 0 ? 1 : (lh.ptr[0] == '*' ? 2 + (uint32_t)lh.len : 1000 + (uint32_t)lh.len);
+    if (score > best_score) {
+      best_score = score;
+      best = g->first_listener + i;
+    }
+  }
+  return best;
+}
+
+/* ---- decisions ---------------------------------------------------------------------- */
+
+static void respond(gwr_decision *d, int status, const char *reason) {
+  d->action = GWR_ACTION_RESPOND;
+  d->status = status;
+  d->reason = reason;
+}
+
+/* B1-B6: weighted choice; invalid backends keep their share as 500s. */
+static void choose_backend(gwr_decision *d, const gwr_table *t, const gwr__entry *e) {
+  const gwr__trule *r = &t->rules[e->rule_id];
+  uint64_t v, pick;
+  uint32_t i;
+  if (r->backend_count == 0) {
+    respond(d, 500, "rule has no backendRefs");
+    return;
+  }
+  if (r->total_weight == 0) {
+    respond(d, t->opt.all_zero_status, "all backend weights are zero");
+    return;
+  }
+  v = d->req.key.len ? gwr__hash(d->req.key.ptr, d->req.key.len, 0) : d->req.choice;
+  pick = v % r->total_weight;
+  for (i = 0; i + 1 < r->backend_count && pick >= r->backends[i].cumulative; i++) {
+  }
+  d->backend = r->backends[i].ab;
+  if (!d->backend->valid) {
+    respond(d, 500, d->backend->message);
+    return;
+  }
+  d->action = GWR_ACTION_FORWARD;
+}
+
+static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, gwr__sv host,
+                              int host_ok) {
+  search s;
+  s.d = d;
+  s.tl = &t->listeners[li];
+  s.best = GWR_NONE;
+  d->listener = s.tl;
+  if (!normalise_path(d, t, &s.path, &s.query)) {
+    respond(d, 400, "request path too long to normalise");
+    return;
+  }
+  scan_hosts(&s, host, host_ok);
+  if (s.best == GWR_NONE) {
+    respond(d, 404, "no route matched");
+    return;
+  }
+  {
+    const gwr__entry *e = &s.tl->entries[s.best];
+    d->route = &t->att.routes[e->route];
+    d->rule = (int32_t)e->rule;
+    d->match = (int32_t)e->match;
+    choose_backend(d, t, e);
+  }
+}
+
+static void reset(gwr_decision *d) {
+  d->action = GWR_ACTION_NONE;
+  d->status = 0;
+  d->grpc_status = -1;
+  d->listener = NULL;
+  d->route = NULL;
+  d->rule = d->match = -1;
+  d->backend = NULL;
+  d->reason = "";
+}
+
+static const gwr__tgateway *find_gateway(const gwr_table *t, gwr_str name) {
+  uint32_t g;
+  if (name.len == 0) return t->gateway_count == 1 ? &t->gateways[0] : NULL;
+  g = gwr__hmap_get(&t->gateway_index, name.ptr, name.len, 0);
+  return g == GWR_NONE ? NULL : &t->gateways[g];
+}
+
+static int is_https(gwr_str scheme) {
+  return scheme.len == 5 && memcmp(scheme.ptr, "https", 5) == 0;
+}
+
+int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
+  const gwr__tgateway *g;
+  gwr__sv host, sni;
+  int host_ok, sni_ok, https;
+  uint32_t port, li;
+  if (!d || !t || !req || gwr__request_copy(&d->req, req) != GWR_OK) return GWR_E_INVALID;
+  if (d->rx_env != t->rx || d->join_cap < t->opt.max_header_bytes) return GWR_E_LIMIT;
+  reset(d);
+  if (!(g = find_gateway(t, d->req.gateway))) return GWR_E_NOTFOUND;
+  https = is_https(d->req.scheme);
+  port = d->req.port ? d->req.port : (https ? 443 : 80);
+  host_ok = normalise_host(d, d->req.host, &host);
+  d->up_host = d->req.host;
+  if (!https) {
+    li = pick_listener(t, g, port, 0, host, host_ok);
+    if (li == GWR_NONE) return respond(d, 404, "no listener matches the host"), GWR_OK;
+    route_on_listener(d, t, li, host, host_ok);
+    return GWR_OK;
+  }
+  {
+    char sni_buf[GWR_HOST_MAX];
+    uint32_t by_host;
+    memcpy(sni_buf, d->host_buf, host.len + 1);
+    host = gwr__sv_make(sni_buf, host.len);
+    sni_ok = normalise_host(d, d->req.sni.len ? d->req.sni : d->req.host, &sni);
+    li = pick_listener(t, g, port, 1, sni, sni_ok);
+    memcpy(d->host_buf, sni_buf, host.len + 1); /* the host again, for matching */
+    host = gwr__sv_make(d->host_buf, host.len);
+    if (li == GWR_NONE) {
+      d->action = GWR_ACTION_REJECT;
+      d->reason = "no listener for the TLS server name";
+      return GWR_OK;
+    }
+    by_host = pick_listener(t, g, port, 1, host, host_ok);
+    if (by_host == GWR_NONE) return respond(d, 404, "no listener matches the host"), GWR_OK;
+    if (by_host != li) {
+      d->listener = &t->listeners[li];
+      return respond(d, 421, "misdirected request: the host belongs to another listener"), GWR_OK;
+    }
+    route_on_listener(d, t, li, host, host_ok);
+  }
+  return GWR_OK;
+}

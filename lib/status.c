@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * status.c - the attach result as the status a controller would write back,
+ * in the Gateway API's own shape (DESIGN.md "Status"): routes with one
+ * entry per parentRef we own, gateways with listener conditions,
+ * supportedKinds and attachedRoutes, and the rejected objects. Rendered
+ * once at compile time; the table keeps the text.
+ */
+#include <stdio.h>
+
+#include "table.h"
+
+typedef struct jbuf {
+  const gwr__alloc *alloc;
+  char *p;
+  size_t len, cap;
+  int nomem;
+} jbuf;
+
+static void put(jbuf *b, const char *s, size_t n) {
+  if (b->nomem) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t ncap = b->cap ? b->cap : 4096;
+    char *np;
+    while (ncap < b->len + n + 1) ncap *= 2;
+    np = gwr__malloc(b->alloc, ncap);
+    if (!np) {
+      b->nomem = 1;
+      return;
+    }
+    if (b->len) memcpy(np, b->p, b->len);
+    gwr__free(b->alloc, b->p);
+    b->p = np;
+    b->cap = ncap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+}
+
+static void raw(jbuf *b, const char *s) { put(b, s, strlen(s)); }
+
+static void str_n(jbuf *b, const char *s, size_t n) {
+  size_t i;
+  put(b, "\"", 1);
+  for (i = 0; s && i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    char esc[8];
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      put(b, esc, 2);
+    } else if (c < 0x20 || c == 0x7f) {
+      snprintf(esc, sizeof esc, "\\u%04x", c);
+      put(b, esc, 6);
+    } else {
+      put(b, (const char *)&c, 1);
+    }
+  }
+  put(b, "\"", 1);
+}
+
+static void str(jbuf *b, const char *s) { str_n(b, s, s ? strlen(s) : 0); }
+static void sv(jbuf *b, gwr__sv s) { str_n(b, s.ptr, s.len); }
+
+static void key(jbuf *b, const char *k) {
+  str(b, k);
+  put(b, ":", 1);
+}
+
+static void num(jbuf *b, int64_t v) {
+  char t[32];
+  snprintf(t, sizeof t, "%lld", (long long)v);
+  raw(b, t);
+}
+
+static void conditions(jbuf *b, const gwr__conds *cs, int64_t generation) {
+  size_t i;
+  key(b, "conditions");
+  raw(b, "[");
+  for (i = 0; i < cs->n; i++) {
+    if (i) raw(b, ",");
+    raw(b, "{");
+    key(b, "type"); str(b, cs->c[i].type); raw(b, ",");
+    key(b, "status"); str(b, cs->c[i].status); raw(b, ",");
+    key(b, "reason"); str(b, cs->c[i].reason); raw(b, ",");
+    key(b, "message"); str(b, cs->c[i].message); raw(b, ",");
+    key(b, "observedGeneration"); num(b, generation);
+    raw(b, "}");
+  }
+  raw(b, "]");
+}
+
+static void parent_ref(jbuf *b, const gwr__parentref *p) {
+  raw(b, "{");
+  key(b, "group"); sv(b, p->ref.group); raw(b, ",");
+  key(b, "kind"); sv(b, p->ref.kind); raw(b, ",");
+  key(b, "namespace"); sv(b, p->ref.ns); raw(b, ",");
+  key(b, "name"); sv(b, p->ref.name);
+  if (p->section.len) {
+    raw(b, ",");
+    key(b, "sectionName"); sv(b, p->section);
+  }
+  if (p->ref.port) {
+    raw(b, ",");
+    key(b, "port"); num(b, p->ref.port);
+  }
+  raw(b, "}");
+}
+
+static void route(jbuf *b, const gwr__att_route *ar) {
+  size_t p, n = 0;
+  raw(b, "{");
+  key(b, "kind"); str(b, ar->kind); raw(b, ",");
+  key(b, "namespace"); sv(b, ar->r->meta.ns); raw(b, ",");
+  key(b, "name"); sv(b, ar->r->meta.name); raw(b, ",");
+  key(b, "parents"); raw(b, "[");
+  for (p = 0; p < ar->r->parent_count; p++) {
+    const gwr__att_parent *ap = &ar->parents[p];
+    if (!ap->ours) continue;
+    if (n++) raw(b, ",");
+    raw(b, "{");
+    key(b, "parentRef"); parent_ref(b, ap->ref); raw(b, ",");
+    key(b, "controllerName"); sv(b, ap->controller); raw(b, ",");
+    conditions(b, &ap->conds, ar->r->meta.generation);
+    raw(b, "}");
+  }
+  raw(b, "]}");
+}
+
+static void listener(jbuf *b, const gwr__att_listener *al) {
+  size_t k;
+  raw(b, "{");
+  key(b, "name"); sv(b, al->l->name); raw(b, ",");
+  key(b, "attachedRoutes"); num(b, (int64_t)al->attached_routes); raw(b, ",");
+  key(b, "supportedKinds"); raw(b, "[");
+  for (k = 0; k < al->supported_count; k++) {
+    if (k) raw(b, ",");
+    raw(b, "{");
+    key(b, "group"); sv(b, al->supported[k].group); raw(b, ",");
+    key(b, "kind"); sv(b, al->supported[k].kind);
+    raw(b, "}");
+  }
+  raw(b, "],");
+  conditions(b, &al->conds, al->gw->meta.generation);
+  raw(b, "}");
+}
+
+static void gateway(jbuf *b, const gwr__attach *att, const gwr__att_gateway *ag) {
+  size_t i;
+  raw(b, "{");
+  key(b, "namespace"); sv(b, ag->gw->meta.ns); raw(b, ",");
+  key(b, "name"); sv(b, ag->gw->meta.name); raw(b, ",");
+  key(b, "controllerName"); sv(b, ag->controller); raw(b, ",");
+  conditions(b, &ag->conds, ag->gw->meta.generation); raw(b, ",");
+  key(b, "attachedListenerSets"); num(b, 0); raw(b, ",");
+  key(b, "listeners"); raw(b, "[");
+  for (i = 0; i < ag->listener_count; i++) {
+    if (i) raw(b, ",");
+    listener(b, &att->listeners[ag->first_listener + i]);
+  }
+  raw(b, "]}");
+}
+
+static void rejected(jbuf *b, const gwr_error *e) {
+  raw(b, "{");
+  key(b, "kind"); str(b, e->kind); raw(b, ",");
+  key(b, "namespace"); str(b, e->ns); raw(b, ",");
+  key(b, "name"); str(b, e->name); raw(b, ",");
+  key(b, "field"); str(b, e->field); raw(b, ",");
+  key(b, "message"); str(b, e->message); raw(b, ",");
+  key(b, "file"); str(b, e->file); raw(b, ",");
+  key(b, "line"); num(b, e->line);
+  raw(b, "}");
+}
+
+int gwr__status_render(const gwr__attach *att, gwr__arena *ar, char **out, size_t *len) {
+  jbuf b;
+  size_t i;
+  memset(&b, 0, sizeof b);
+  b.alloc = ar->alloc;
+  raw(&b, "{\"routes\":[");
+  for (i = 0; i < att->route_count; i++) {
+    if (i) raw(&b, ",");
+    route(&b, &att->routes[i]);
+  }
+  raw(&b, "],\"gateways\":[");
+  for (i = 0; i < att->gateway_count; i++) {
+    if (i) raw(&b, ",");
+    gateway(&b, att, &att->gateways[i]);
+  }
+  raw(&b, "],\"listenersets\":[],\"rejected\":[");
+  for (i = 0; i < att->problem_count; i++) {
+    if (i) raw(&b, ",");
+    rejected(&b, &att->problems[i].err);
+  }
+  raw(&b, "]}");
+  *out = b.nomem ? NULL : gwr__arena_strndup(ar, b.p, b.len);
+  *len = b.len;
+  gwr__free(ar->alloc, b.p);
+  return *out ? GWR_OK : GWR_E_NOMEM;
+}

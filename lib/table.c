@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * table.c - public entry points for tables: compile (attach + compile +
+ * status render), reference counting, and the status report copy-out.
+ */
+#include "table.h"
+
+static void table_destroy(gwr_table *t) {
+  gwr__alloc a = t->alloc;
+  size_t i;
+  for (i = 0; i < t->regexes.len; i++) gwr__regex_free(GWR_VEC_AT(&t->regexes, gwr__regex *, i));
+  gwr__vec_free(&t->regexes, &a);
+  gwr__regex_env_free(t->rx);
+  gwr__arena_free(&t->arena);
+  gwr__store_unref(t->store);
+  gwr__free(&a, t);
+}
+
+int gwr_table_compile(gwr_table **out, const gwr_config *cfg, gwr_error *err) {
+  gwr_table *t;
+  int rc;
+  if (!out) return gwr__error_set(err, GWR_E_INVALID, "invalid argument");
+  *out = NULL;
+  if (!cfg) return gwr__error_set(err, GWR_E_INVALID, "invalid argument");
+  t = gwr__calloc(&cfg->alloc, 1, sizeof *t);
+  if (!t) return gwr__error_set(err, GWR_E_NOMEM, "out of memory");
+  t->alloc = cfg->alloc;
+  t->refs = 1;
+  t->opt = cfg->opt;
+  t->store = gwr__store_ref(cfg->store);
+  gwr__arena_init(&t->arena, &t->alloc);
+  gwr__vec_init(&t->regexes, sizeof(gwr__regex *));
+  t->rx = gwr__regex_env_new(&t->alloc, t->opt.regex_match_limit);
+  rc = t->rx ? gwr__compile(t, cfg) : GWR_E_NOMEM;
+  if (rc != GWR_OK) {
+    table_destroy(t);
+    return gwr__error_set(err, rc, "compile: %s", gwr_strerror(rc));
+  }
+  gwr__error_clear(err);
+  *out = t;
+  return GWR_OK;
+}
+
+gwr_table *gwr_table_ref(gwr_table *t) {
+  if (t) __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+  return t;
+}
+
+void gwr_table_unref(gwr_table *t) {
+  if (t && __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0) table_destroy(t);
+}
+
+int gwr_table_status_json(const gwr_table *t, char *buf, size_t cap, size_t *needed) {
+  if (!t || (!buf && cap)) return GWR_E_INVALID;
+  if (needed) *needed = t->status_len;
+  if (cap < t->status_len + 1) return GWR_E_RANGE;
+  memcpy(buf, t->status_json, t->status_len + 1);
+  return GWR_OK;
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * table.h - the compiled decision trie (stage 4's output, stage 5's input).
+ *
+ * Per Gateway: its listeners. Per listener: a hostname index (exact map,
+ * wildcard-suffix map, catch-all bucket) whose buckets each hold a path
+ * trie (segment-keyed nodes with an Exact list and a PathPrefix list) and a
+ * regex list. Every list holds match entries pre-sorted by the full
+ * precedence key of digest §3.1, as one rank number per listener, so a
+ * lookup walks host labels and path segments and takes the lowest rank
+ * whose residual predicates (method, headers, query, regex) pass.
+ * Immutable after compile; shared by any number of threads.
+ */
+#ifndef GWR_TABLE_H
+#define GWR_TABLE_H
+
+#include "attach.h"
+#include "hash.h"
+#include "regex.h"
+
+#define GWR_NONE UINT32_MAX
+
+typedef struct gwr__pred {      /* a compiled header or query predicate */
+  gwr__sv name;                 /* headers: as written, compared case-insensitively */
+  gwr__sv value;                /* Exact value */
+  gwr__regex *re;               /* RegularExpression, else NULL */
+} gwr__pred;
+
+typedef struct gwr__entry {     /* one match entry of one rule on one host */
+  uint32_t rank;                /* position in the listener's precedence order */
+  uint32_t route;               /* index into att.routes */
+  uint32_t rule, match;
+  uint32_t rule_id;             /* index into table rules (backends) */
+  gwr__sv host;                 /* effective hostname (bucket key) */
+  uint32_t bucket, node;        /* where it hangs (node GWR_NONE: regex list) */
+  int path_type;
+  int exact_list;               /* on the node's Exact list (else PathPrefix) */
+  gwr__regex *path_re;
+  gwr__sv method;
+  gwr__pred *headers, *queries; /* H6/H9: first entry per name only */
+  uint32_t header_count, query_count;
+  /* sort key parts */
+  uint32_t host_precise, host_total, path_class, path_len;
+} gwr__entry;
+
+typedef struct gwr__list {
+  uint32_t first, count;        /* range of the listener's `order` array */
+} gwr__list;
+
+typedef struct gwr__pnode {
+  gwr__list prefix, exact;
+} gwr__pnode;
+
+typedef struct gwr__bucket {
+  uint32_t root;                /* node id of "/" */
+  gwr__list regex;
+} gwr__bucket;
+
+typedef struct gwr__tlistener {
+  const gwr__att_listener *al;
+  gwr__hmap exact_hosts;        /* "a.example.com" -> bucket */
+  gwr__hmap wild_hosts;         /* ".example.com" (from "*.example.com") -> bucket */
+  uint32_t any_bucket;          /* routes with no hostname restriction, or GWR_NONE */
+  gwr__bucket *buckets;
+  uint32_t bucket_count;
+  gwr__pnode *nodes;
+  uint32_t node_count;
+  gwr__hmap children;           /* key: segment, seed: parent node id -> child node */
+  gwr__entry *entries;          /* sorted by rank */
+  uint32_t entry_count;
+  uint32_t *order;              /* entry indexes grouped by list, rank order inside */
+} gwr__tlistener;
+
+typedef struct gwr__tbackend {
+  uint64_t cumulative;          /* running weight total through this backend */
+  const gwr__att_backend *ab;
+} gwr__tbackend;
+
+typedef struct gwr__trule {
+  gwr__tbackend *backends;
+  uint32_t backend_count;
+  uint64_t total_weight;
+} gwr__trule;
+
+typedef struct gwr__tgateway {
+  const gwr__att_gateway *ag;
+  const char *key;              /* "namespace/name" */
+  uint32_t first_listener, listener_count;
+} gwr__tgateway;
+
+struct gwr_table {
+  gwr__alloc alloc;
+  size_t refs;                  /* atomic */
+  gwr__store *store;            /* keeps the model objects alive */
+  gwr__arena arena;
+  gwr__options opt;
+  gwr__attach att;
+  gwr__regex_env *rx;
+  gwr__vec regexes;             /* gwr__regex* to free */
+  gwr__tgateway *gateways;
+  uint32_t gateway_count;
+  gwr__hmap gateway_index;      /* "ns/name" -> gateway */
+  gwr__tlistener *listeners;    /* parallel to att.listeners */
+  gwr__trule *rules;
+  uint32_t *rule_base;          /* per route: index of its rule 0 in rules */
+  char *status_json;
+  size_t status_len;
+};
+
+int gwr__compile(gwr_table *t, const gwr_config *cfg);
+
+/* status.c: render the attach result as the status JSON (arena memory). */
+int gwr__status_render(const gwr__attach *att, gwr__arena *ar, char **out, size_t *len);
+
+#endif
