@@ -253,32 +253,34 @@ static void listener_kinds(actx *a, gwr__att_listener *al) {
              "some allowedRoutes.kinds are not supported on this listener");
 }
 
-/* Listener certificateRefs: kind, ReferenceGrant (from Gateway), existence. */
-static void listener_certs(actx *a, gwr__att_listener *al) {
+/* Listener certificateRefs: kind, ReferenceGrant (from Gateway), existence.
+ * Returns 0 when a reference does not resolve: the listener cannot serve. */
+static int listener_certs(actx *a, gwr__att_listener *al) {
   const gwr__listener *l = al->l;
   const gwr__model *m = a->m;
   size_t i;
-  if (l->tls_mode != GWR_TLS_TERMINATE) return;
+  if (l->tls_mode != GWR_TLS_TERMINATE) return 1;
   for (i = 0; i < l->cert_count; i++) {
     const gwr__objref *c = &l->certs[i];
     if (c->group.len || !gwr__sv_eq_cstr(c->kind, "Secret")) {
       cond_set(a, &al->conds, "ResolvedRefs", "False", "InvalidCertificateRef",
                fmt(a, "certificateRefs[%zu]: unsupported kind %s", i, c->kind.ptr));
-      return;
+      return 0;
     }
     if (!grant_allows(m, gwr__sv_cstr(GWR_GROUP_GATEWAY), gwr__sv_cstr("Gateway"), al->gw->meta.ns,
                       gwr__sv_cstr(""), gwr__sv_cstr("Secret"), c->ns, c->name)) {
       cond_set(a, &al->conds, "ResolvedRefs", "False", "RefNotPermitted",
                fmt(a, "certificateRefs[%zu]: Secret %s/%s is not permitted by any ReferenceGrant", i,
                    c->ns.ptr, c->name.ptr));
-      return;
+      return 0;
     }
     if (m->secrets.len && !find_obj(&m->secrets, c->ns, c->name)) {
       cond_set(a, &al->conds, "ResolvedRefs", "False", "InvalidCertificateRef",
                fmt(a, "certificateRefs[%zu]: Secret %s/%s not found", i, c->ns.ptr, c->name.ptr));
-      return;
+      return 0;
     }
   }
+  return 1;
 }
 
 static int tls_based(int p) { return p == GWR_PROTO_HTTPS || p == GWR_PROTO_TLS; }
@@ -320,12 +322,12 @@ static int tls_overlap(const gwr__gateway *gw, size_t i) {
 static void listener_status(actx *a, gwr__att_listener *al, size_t index_in_gw) {
   const gwr__listener *l = al->l;
   const char *conflict = listener_conflict(al->gw, index_in_gw);
-  const gwr__cond *rr;
+  int certs_ok;
   cond_set(a, &al->conds, "Accepted", "True", "Accepted", "Listener is accepted");
   cond_set(a, &al->conds, "Conflicted", "False", "NoConflicts", "No conflicts");
   cond_set(a, &al->conds, "ResolvedRefs", "True", "ResolvedRefs", "All references are resolved");
   listener_kinds(a, al);
-  listener_certs(a, al);
+  certs_ok = listener_certs(a, al);
   al->accepted = 1;
   if (l->protocol == GWR_PROTO_OTHER) {
     al->accepted = 0;
@@ -341,8 +343,8 @@ static void listener_status(actx *a, gwr__att_listener *al, size_t index_in_gw) 
   if (tls_overlap(al->gw, index_in_gw))
     cond_set(a, &al->conds, "OverlappingTLSConfig", "True", "OverlappingHostnames",
              "hostname overlaps another TLS listener on the same port");
-  rr = cond_get(&al->conds, "ResolvedRefs");
-  al->programmed = al->accepted && rr && strcmp(rr->status, "True") == 0;
+  /* invalid route kinds leave the valid ones served; a bad certificate does not */
+  al->programmed = al->accepted && certs_ok;
   if (al->programmed)
     cond_set(a, &al->conds, "Programmed", "True", "Programmed", "Listener is programmed");
   else

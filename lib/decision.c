@@ -112,7 +112,9 @@ int gwr_decision_str(const gwr_decision *d, int32_t field, gwr_str *out) {
     case GWR_DS_REASON: *out = cstr(d->reason); break;
     case GWR_DS_LOCATION: *out = cstr(NULL); break;
     case GWR_DS_UPSTREAM_METHOD: *out = d->action == GWR_ACTION_FORWARD ? d->req.method : cstr(NULL); break;
-    case GWR_DS_UPSTREAM_SCHEME: *out = d->action == GWR_ACTION_FORWARD ? d->req.scheme : cstr(NULL); break;
+    case GWR_DS_UPSTREAM_SCHEME:
+      *out = d->action != GWR_ACTION_FORWARD ? cstr(NULL) : d->req.scheme.len ? d->req.scheme : cstr("http");
+      break;
     case GWR_DS_UPSTREAM_HOST: *out = d->action == GWR_ACTION_FORWARD ? d->up_host : cstr(NULL); break;
     case GWR_DS_UPSTREAM_PATH: *out = d->action == GWR_ACTION_FORWARD ? d->up_path : cstr(NULL); break;
     default: return GWR_E_INVALID;

@@ -69,7 +69,7 @@ typedef struct doc_state {
 /* ---- nodes ------------------------------------------------------------ */
 
 gwr__node *gwr__node_new(gwr__arena *ar, int type) {
-  gwr__node *n;
+  gwr__node *n = NULL;
   if (!ar) return NULL;
   n = gwr__arena_alloc(ar, sizeof *n);
   if (n) n->type = type;
@@ -572,7 +572,7 @@ static int on_scalar(doc_state *s, const yaml_event_t *ev) {
   pos at = mark_pos(&ev->start_mark);
   const yaml_char_t *an = ev->data.scalar.anchor;
   char *name = NULL;
-  gwr__node *n;
+  gwr__node *n = NULL;
   int is_key = expecting_key(s), merge, rc;
   if ((rc = count_nodes(s, 1, at)) != GWR_OK) return rc;
   if ((rc = make_scalar(s, ev, is_key, &n)) != GWR_OK) return rc;

@@ -544,9 +544,13 @@ static size_t pick_listener(const ref_req *q, size_t g, ref_result *out) {
     out->action = GWR_ACTION_REJECT;
     return by_sni;
   }
-  out->listener = q->att->listeners[by_sni].full_name;
-  if (by_host == (size_t)-1 || by_host != by_sni) {
-    respond(out, by_host == (size_t)-1 ? 404 : 421);
+  if (by_host == (size_t)-1) { /* the Host belongs to no listener */
+    respond(out, 404);
+    return by_host;
+  }
+  if (by_host != by_sni) { /* misdirected on the SNI's listener */
+    out->listener = q->att->listeners[by_sni].full_name;
+    respond(out, 421);
     return (size_t)-1;
   }
   return by_sni;

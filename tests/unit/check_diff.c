@@ -109,9 +109,11 @@ static const char *const backends[] = {"s0", "s1", "missing"};
 
 /* ---- configuration generator --------------------------------------------------- */
 
-static void gen_class(sbuf *b) {
+#define CONTROLLER "example.net/gwroute"
+
+static void gen_class(sbuf *b, const char *name, const char *controller) {
   sb_add(b, "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n"
-            "metadata:\n  name: gc\nspec:\n  controllerName: example.net/gwroute\n---\n");
+            "metadata:\n  name: %s\nspec:\n  controllerName: %s\n---\n", name, controller);
 }
 
 static void gen_listener(sbuf *b, unsigned i, int https) {
@@ -133,6 +135,21 @@ static void gen_gateway(sbuf *b) {
   for (i = 0; i < https; i++) gen_listener(b, i, 1);
   sb_add(b, "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: cert\n"
             "  namespace: infra\n---\n");
+}
+
+/* Sometimes a second Gateway, ours (then a request must name its gateway)
+ * or another controller's (then it is unknown to gwr_match). Returns
+ * whether it exists. */
+static int gen_second_gateway(sbuf *b) {
+  unsigned k = rnd(4);
+  if (k >= 2) return 0;
+  sb_add(b, "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+            "metadata:\n  name: gw2\n  namespace: infra\n"
+            "spec:\n  gatewayClassName: %s\n  listeners:\n"
+            "  - name: l0\n    port: 80\n    protocol: HTTP\n"
+            "    allowedRoutes:\n      namespaces:\n        from: All\n---\n",
+         k == 0 ? "gc" : "gc-other");
+  return 1;
 }
 
 static void gen_services(sbuf *b) {
@@ -231,14 +248,15 @@ static void gen_hostnames(sbuf *b) {
   }
 }
 
-static void gen_route(sbuf *b, unsigned i, unsigned ns_count, unsigned listeners) {
+static void gen_route(sbuf *b, unsigned i, unsigned ns_count, int gw2) {
   const char *ts = PICK(timestamps);
   unsigned rules = 1 + rnd(4), k;
   sb_add(b, "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
             "metadata:\n  name: r%u\n  namespace: %s\n", i, namespaces[rnd(ns_count)]);
   if (*ts) sb_add(b, "  creationTimestamp: \"%s\"\n", ts);
   sb_add(b, "spec:\n  parentRefs:\n  - name: gw\n    namespace: infra\n");
-  if (one_in(6)) sb_add(b, "    sectionName: l%u\n", rnd(listeners));
+  if (one_in(6)) sb_add(b, "    sectionName: l%u\n", rnd(4));
+  if (gw2 && one_in(3)) sb_add(b, "  - name: gw2\n    namespace: infra\n");
   gen_hostnames(b);
   sb_add(b, "  rules:\n");
   for (k = 0; k < rules; k++) gen_rule(b);
@@ -247,11 +265,14 @@ static void gen_route(sbuf *b, unsigned i, unsigned ns_count, unsigned listeners
 
 static void gen_config(sbuf *b) {
   unsigned routes = 1 + rnd(12), ns_count = 1 + rnd(3), i;
+  int gw2;
   sb_reset(b);
-  gen_class(b);
+  gen_class(b, "gc", CONTROLLER);
+  gen_class(b, "gc-other", "example.com/other");
   gen_gateway(b);
+  gw2 = gen_second_gateway(b);
   gen_services(b);
-  for (i = 0; i < routes; i++) gen_route(b, i, ns_count, 4);
+  for (i = 0; i < routes; i++) gen_route(b, i, ns_count, gw2);
 }
 
 /* ---- request generator -------------------------------------------------------------- */
@@ -269,7 +290,10 @@ static const char *const request_queries[] = {"", "", "?q=1", "?q=2", "?q=1&q=2"
                                               "?&q=1&"};
 static const char *const request_methods[] = {"GET", "POST", "HEAD", ""};
 static const char *const request_header_names[] = {"x-a", "X-A", "x-b", "X-B", "y"};
-static const char *const request_header_values[] = {"1", "2", "3", "12", ""};
+static const char *const request_header_values[] = {
+    "1", "2", "3", "12", "", "1,2",
+    "1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2", /* 63 */
+    "1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1"}; /* 65 */
 
 typedef struct gen_req {
   gwr_request r;
@@ -291,8 +315,9 @@ static void gen_host(char *out, size_t cap, int allow_empty) {
     out[0] = '\0';
     return;
   }
-  if (one_in(60)) /* longer than 253: only hostname-less patterns match */
-    snprintf(out, cap, "%0250d.example.com", 0);
+  static const int long_lens[] = {240, 253, 254, 255, 256, 300};
+  if (one_in(40)) /* around 253 bytes: longer ones match only "any host" */
+    snprintf(out, cap, "%0*d.example.com", PICK(long_lens) - 12, 0);
   else
     snprintf(out, cap, "%s", PICK(request_hosts));
   n = strlen(out);
@@ -314,7 +339,8 @@ static void gen_scheme(gen_req *g) {
 }
 
 static void gen_request(gen_req *g) {
-  static const char *const gateways[] = {"", "", "infra/gw", "infra/gw", "infra/other"};
+  static const char *const gateways[] = {"", "", "infra/gw", "infra/gw", "infra/gw2",
+                                         "infra/other", "infra"};
   unsigned i;
   gwr_request init = GWR_REQUEST_INIT;
   memset(g, 0, sizeof *g);
@@ -492,51 +518,67 @@ static void check_one(run_ctx *c, const gwr_request *req) {
 
 /* ---- one configuration ------------------------------------------------------------------ */
 
-static void set_options(gwr_config *cfg, int order) {
+/* A config with its table, a decision and a second attach for the oracle. */
+typedef struct fixture {
+  gwr_config *cfg;
+  gwr__alloc alloc;
+  gwr__arena arena;
+  gwr__attach att;
+  gwr_table *table;
+  gwr_decision *d;
+} fixture;
+
+static void set_options(gwr_config *cfg, int order, int randomize) {
   ck_assert_int_eq(gwr_config_set_option(cfg, GWR_OPT_REGEX_ORDER, order), GWR_OK);
+  if (!randomize) return;
   if (one_in(5))
     ck_assert_int_eq(
         gwr_config_set_option(cfg, GWR_OPT_PATH_NORMALIZE, GWR_PATH_NORMALIZE_NONE), GWR_OK);
   if (one_in(4))
     ck_assert_int_eq(gwr_config_set_option(cfg, GWR_OPT_ALL_ZERO_WEIGHT_STATUS, 503), GWR_OK);
+  if (one_in(3)) /* the smallest limit: the 65-byte values never match */
+    ck_assert_int_eq(gwr_config_set_option(cfg, GWR_OPT_MAX_HEADER_BYTES, 64), GWR_OK);
 }
 
-static gwr_config *load_config(const sbuf *yaml, int order) {
-  gwr_config *cfg = NULL;
+static void fixture_open(fixture *f, const char *yaml, int order, int randomize) {
   gwr_error err = GWR_ERROR_INIT;
   int rc;
-  ck_assert_int_eq(gwr_config_new(&cfg, NULL), GWR_OK);
-  set_options(cfg, order);
-  rc = gwr_config_load(cfg, yaml->p, yaml->len, "diff.yaml", 9, &err);
-  ck_assert_msg(rc == GWR_OK, "load: %s\n%s", err.message, yaml->p);
-  return cfg;
+  memset(f, 0, sizeof *f);
+  ck_assert_int_eq(gwr_config_new(&f->cfg, NULL), GWR_OK);
+  ck_assert_int_eq(gwr_config_set_controller(f->cfg, CONTROLLER, strlen(CONTROLLER)), GWR_OK);
+  set_options(f->cfg, order, randomize);
+  rc = gwr_config_load(f->cfg, yaml, strlen(yaml), "diff.yaml", 9, &err);
+  ck_assert_msg(rc == GWR_OK, "load: %s\n%s", err.message, yaml);
+  gwr__alloc_init(&f->alloc, NULL);
+  gwr__arena_init(&f->arena, &f->alloc);
+  ck_assert_int_eq(gwr__attach_build(&f->att, f->cfg, &f->arena), GWR_OK);
+  ck_assert_msg(gwr_table_compile(&f->table, f->cfg, &err) == GWR_OK, "compile: %s",
+                err.message);
+  ck_assert_int_eq(gwr_decision_new(&f->d, f->table), GWR_OK);
+}
+
+static void fixture_close(fixture *f) {
+  gwr_decision_free(f->d);
+  gwr_table_unref(f->table);
+  gwr__arena_free(&f->arena);
+  gwr_config_free(f->cfg);
 }
 
 static void run_config(run_ctx *c, const sbuf *yaml, int order, size_t *bindings) {
-  gwr__alloc alloc;
-  gwr__arena arena;
-  gwr__attach att;
-  gwr_error err = GWR_ERROR_INIT;
+  fixture f;
   gen_req g;
   size_t i;
-  gwr_config *cfg = load_config(yaml, order);
-  gwr__alloc_init(&alloc, NULL);
-  gwr__arena_init(&arena, &alloc);
-  memset(&att, 0, sizeof att);
-  ck_assert_int_eq(gwr__attach_build(&att, cfg, &arena), GWR_OK);
-  ck_assert_msg(gwr_table_compile(&c->table, cfg, &err) == GWR_OK, "compile: %s", err.message);
-  ck_assert_int_eq(gwr_decision_new(&c->d, c->table), GWR_OK);
-  c->att = &att;
+  fixture_open(&f, yaml->p, order, 1);
+  c->att = &f.att;
+  c->table = f.table;
+  c->d = f.d;
   c->yaml = yaml->p;
-  *bindings += att.binding_count;
+  *bindings += f.att.binding_count;
   for (i = 0; i < REQUESTS_PER_CONFIG; i++) {
     gen_request(&g);
     check_one(c, &g.r);
   }
-  gwr_decision_free(c->d);
-  gwr_table_unref(c->table);
-  gwr__arena_free(&arena);
-  gwr_config_free(cfg);
+  fixture_close(&f);
 }
 
 /* The generator must not have gone degenerate: every outcome shows up. */
@@ -551,6 +593,8 @@ static void check_coverage(const run_ctx *c, size_t bindings) {
   ck_assert_uint_ge(c->by_action[GWR_ACTION_FORWARD], c->requests / 20);
   ck_assert_uint_ge(c->by_status[404], c->requests / 50);
   ck_assert_uint_ge(c->by_status[500], c->requests / 200);
+  ck_assert_uint_gt(c->by_status[421], 0);
+  ck_assert_uint_gt(c->by_action[GWR_ACTION_REJECT], 0);
   ck_assert_uint_gt(c->regex_wins, 0);
   ck_assert_uint_eq(c->mismatches, 0);
 }
@@ -572,9 +616,140 @@ START_TEST(test_random_configs) {
 }
 END_TEST
 
+/* ---- known answers: the oracle itself on hand-checked cases ------------------------------ */
+
+#define KAT_ROUTE(ns, name, ts, host) \
+  "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n" \
+  "metadata: {name: " name ", namespace: " ns ", creationTimestamp: \"" ts "\"}\n" \
+  "spec:\n  parentRefs: [{name: gw, namespace: infra}]\n" host "  rules:\n"
+#define KAT_RULE(type, value) "  - matches: [{path: {type: " type ", value: \"" value "\"}}]\n"
+#define T0 "2024-01-01T00:00:00Z"
+
+static const char kat_yaml[] =
+    "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n"
+    "metadata: {name: gc}\nspec: {controllerName: " CONTROLLER "}\n---\n"
+    "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+    "metadata: {name: gw, namespace: infra}\nspec:\n  gatewayClassName: gc\n"
+    "  listeners:\n  - {name: l0, port: 80, protocol: HTTP,"
+    " allowedRoutes: {namespaces: {from: All}}}\n---\n"
+    KAT_ROUTE("team", "dots", T0, "  hostnames: [dots.example]\n")
+    KAT_RULE("Exact", "/a/g") KAT_RULE("Exact", "/a/c") KAT_RULE("Exact", "/a/")
+    KAT_RULE("Exact", "/") KAT_RULE("Exact", "/a/b") KAT_RULE("Exact", "/a/.b")
+    KAT_RULE("Exact", "/a/b/") "---\n"
+    KAT_ROUTE("team", "old", "2020-01-01T00:00:00Z", "  hostnames: [prec.example]\n")
+    KAT_RULE("PathPrefix", "/") "---\n"
+    KAT_ROUTE("team", "new", T0, "  hostnames: [prec.example]\n")
+    KAT_RULE("Exact", "/x") "---\n"
+    KAT_ROUTE("team", "z", T0, "  hostnames: [tie.example]\n")
+    KAT_RULE("PathPrefix", "/p") "---\n"
+    KAT_ROUTE("team-b", "z", T0, "  hostnames: [tie.example]\n")
+    KAT_RULE("PathPrefix", "/p") "---\n"
+    KAT_ROUTE("team", "len1", "2020-01-01T00:00:00Z", "  hostnames: [len.example]\n")
+    KAT_RULE("PathPrefix", "/q") "---\n"
+    KAT_ROUTE("team", "len2", T0, "  hostnames: [len.example]\n")
+    KAT_RULE("PathPrefix", "/q/") "---\n"
+    KAT_ROUTE("team", "host", T0, "  hostnames: [\"*.h.example\"]\n")
+    KAT_RULE("PathPrefix", "/") "---\n"
+    KAT_ROUTE("team", "nohost", T0, "")
+    KAT_RULE("Exact", "/h") "---\n";
+
+typedef struct kat {
+  const char *host, *path;
+  const char *route; /* "ns/name", NULL = 404 */
+  int rule;
+} kat;
+
+static const kat kats[] = {
+    /* RFC 3986 5.2.4 dot-segment removal (the default normalisation) */
+    {"dots.example", "/a/b/c/./../../g", "team/dots", 0},
+    {"dots.example", "/a/b/../c", "team/dots", 1},
+    {"dots.example", "/a/b/..", "team/dots", 2},
+    {"dots.example", "/a/b/c/..", "team/dots", 6},
+    {"dots.example", "/..", "team/dots", 3},
+    {"dots.example", "/a/./b?x=/..", "team/dots", 4},
+    {"dots.example", "/a/.b", "team/dots", 5},
+    {"dots.example", "/a/b/.", "team/dots", 6},
+    {"DOTS.example.:80", "/a/../a/b", "team/dots", 4},
+    /* P2: Exact beats PathPrefix whatever the age; age only breaks ties */
+    {"prec.example", "/x", "team/new", 0},
+    {"prec.example", "/x/", "team/old", 0},
+    /* identity: "team-b/z" < "team/z" as strings ('-' < '/') */
+    {"tie.example", "/p/q", "team-b/z", 0},
+    {"tie.example", "/p", "team-b/z", 0},
+    /* prefix length as written ("/q/" = 3) ranks before age */
+    {"len.example", "/q/r", "team/len2", 0},
+    {"len.example", "/q", "team/len2", 0},
+    {"len.example", "/qr", NULL, 0},
+    /* hostname first: a wildcard route beats a hostname-less Exact match */
+    {"a.b.h.example", "/h", "team/host", 0},
+    {"h.example", "/h", "team/nohost", 0},
+    {"h.example", "/g", NULL, 0},
+};
+
+static void kat_request(const kat *k, gwr_request *r) {
+  gwr_request init = GWR_REQUEST_INIT;
+  *r = init;
+  r->host = str_of(k->host);
+  r->path = str_of(k->path);
+  r->method = str_of("GET");
+}
+
+static void kat_check_ref(const fixture *f, const kat *k) {
+  gwr_request r;
+  ref_result x;
+  char got[300] = "";
+  kat_request(k, &r);
+  ck_assert_int_eq(ref_match(&f->att, &r, &x), GWR_OK);
+  if (x.route != REF_NO_ROUTE) {
+    const gwr__meta *m = &f->att.routes[x.route].r->meta;
+    snprintf(got, sizeof got, "%.*s/%.*s", (int)m->ns.len, m->ns.ptr, (int)m->name.len,
+             m->name.ptr);
+  }
+  ck_assert_msg(strcmp(got, k->route ? k->route : "") == 0 && x.rule == (k->route ? k->rule : -1),
+                "%s %s: reference chose \"%s\" rule %d", k->host, k->path, got, x.rule);
+  ck_assert_int_eq(x.action, GWR_ACTION_RESPOND); /* no backendRefs: 500, or 404 */
+  ck_assert_int_eq(x.status, k->route ? 500 : 404);
+  ck_assert_str_eq(x.listener, "infra/gw/l0");
+}
+
+START_TEST(test_reference_known_answers) {
+  fixture f;
+  size_t i;
+  fixture_open(&f, kat_yaml, GWR_REGEX_ORDER_ENVOY, 0);
+  for (i = 0; i < sizeof kats / sizeof kats[0]; i++) kat_check_ref(&f, &kats[i]);
+  fixture_close(&f);
+  ref_cleanup();
+}
+END_TEST
+
+/* The same cases through gwr_match, compared with the (checked) oracle. */
+START_TEST(test_engine_known_answers) {
+  fixture f;
+  run_ctx c;
+  size_t i;
+  gwr_request r;
+  memset(&c, 0, sizeof c);
+  fixture_open(&f, kat_yaml, GWR_REGEX_ORDER_ENVOY, 0);
+  c.att = &f.att;
+  c.table = f.table;
+  c.d = f.d;
+  c.yaml = kat_yaml;
+  for (i = 0; i < sizeof kats / sizeof kats[0]; i++) {
+    kat_request(&kats[i], &r);
+    check_one(&c, &r);
+  }
+  fixture_close(&f);
+  ref_cleanup();
+}
+END_TEST
+
 static Suite *diff_suite(void) {
   Suite *s = suite_create("diff");
-  TCase *tc = tcase_create("random");
+  TCase *tc = tcase_create("known");
+  tcase_add_test(tc, test_reference_known_answers);
+  tcase_add_test(tc, test_engine_known_answers);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("random");
   tcase_set_timeout(tc, 300);
   tcase_add_loop_test(tc, test_random_configs, GWR_REGEX_ORDER_ENVOY,
                       GWR_REGEX_ORDER_ISTIO + 1);
