@@ -123,6 +123,24 @@ typedef struct keyed {
 
 static int cmp_u32_desc(uint32_t a, uint32_t b) { return a > b ? -1 : (a < b); }
 
+/* The i-th byte of "namespace/name", or -1 past its end. */
+static int nsname_at(const gwr__meta *m, size_t i) {
+  if (i < m->ns.len) return (unsigned char)m->ns.ptr[i];
+  if (i == m->ns.len) return '/';
+  i -= m->ns.len + 1;
+  return i < m->name.len ? (unsigned char)m->name.ptr[i] : -1;
+}
+
+/* 3.1 step 7: "{namespace}/{name}" compared as one string ("team-b/z" < "team/z"). */
+static int nsname_cmp(const gwr__meta *a, const gwr__meta *b) {
+  size_t i;
+  for (i = 0;; i++) {
+    int x = nsname_at(a, i), y = nsname_at(b, i);
+    if (x != y) return x < y ? -1 : 1;
+    if (x < 0) return 0;
+  }
+}
+
 static int entry_cmp(const void *x, const void *y) {
   const keyed *a = x, *b = y;
   int c;
@@ -134,8 +152,7 @@ static int entry_cmp(const void *x, const void *y) {
   if ((c = cmp_u32_desc(a->header_total, b->header_total))) return c;
   if ((c = cmp_u32_desc(a->query_total, b->query_total))) return c;
   if (a->meta->created != b->meta->created) return a->meta->created < b->meta->created ? -1 : 1;
-  if ((c = gwr__sv_cmp(a->meta->ns, b->meta->ns))) return c;
-  if ((c = gwr__sv_cmp(a->meta->name, b->meta->name))) return c;
+  if ((c = nsname_cmp(a->meta, b->meta))) return c;
   if (a->e.rule != b->e.rule) return a->e.rule < b->e.rule ? -1 : 1;
   return a->e.match < b->e.match ? -1 : (a->e.match > b->e.match);
 }

@@ -142,7 +142,8 @@ static int load_text(gwr_config *cfg, const char *text, size_t len, const char *
   int rc;
   gwr__error_clear(err);
   limits.max_aliases = cfg->opt.max_aliases;
-  limits.max_expanded = 1000000;
+  /* alias-free text never expands beyond its own size; bombs stay linear */
+  limits.max_expanded = 1000000 + len;
   limits.max_depth = 256;
   /* the tree goes into the store arena: model strings are views into it */
   rc = gwr__doc_parse(&docs, cfg->arena, text, len, source, &limits, err);

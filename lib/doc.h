@@ -59,7 +59,10 @@ gwr__node *gwr__node_get(const gwr__node *m, const char *key);
 
 /* A fresh node (for the builder, which makes trees without text). */
 gwr__node *gwr__node_new(gwr__arena *ar, int type);
-/* Append to a map/seq; items/keys grow in the arena. GWR_OK or GWR_E_NOMEM. */
+/* Append to a map/seq; items/keys grow in the arena. GWR_OK or GWR_E_NOMEM.
+ * (GWR_E_INVALID for a NULL argument or a node of the wrong type.) The
+ * arrays' capacity follows from count (doubling from 4), so grow a node's
+ * keys/items only through these two calls. */
 int gwr__node_map_add(gwr__arena *ar, gwr__node *m, gwr__node *key,
                       gwr__node *value);
 int gwr__node_seq_add(gwr__arena *ar, gwr__node *s, gwr__node *item);

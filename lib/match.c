@@ -26,7 +26,7 @@ static int normalise_host(gwr_decision *d, gwr_str host, gwr__sv *out) {
     if (i > 0 && i < n + 1 && host.ptr[i - 1] == ':') n = i - 1;
   }
   if (n && host.ptr[n - 1] == '.') n--;
-  if (n >= GWR_HOST_MAX) {
+  if (n > 253) { /* longer than any DNS name: only catch-all hostnames match */
     *out = gwr__sv_make(d->host_buf, 0);
     return 0;
   }
@@ -46,9 +46,7 @@ static size_t remove_dot_segments(const char *in, size_t n, char *out) {
     if (seg_end - i == 2 && in[i + 1] == '.') {
       if (seg_end == n) out[o++] = '/';
     } else if (seg_end - i == 3 && in[i + 1] == '.' && in[i + 2] == '.') {
-      while (o > 0 && out[o - 1] != '/') o--;
-      if (o > 0) o--;
-      while (o > 0 && out[o - 1] != '/') o--;
+      while (o > 0 && out[o - 1] != '/') o--; /* drop the last output segment */
       if (o > 0) o--;
       if (seg_end == n) out[o++] = '/';
     } else {
