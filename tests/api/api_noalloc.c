@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * api_noalloc.c - the match path never allocates (DESIGN.md stage 5): with a
+ * counting allocator, thousands of gwr_match() calls over exact, prefix and
+ * regex paths, joined headers, queries, 404s and 500s leave the count as it
+ * was after gwr_decision_new().
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gwroute.h"
+
+static size_t allocations;
+
+static void *count_malloc(void *ctx, size_t size) {
+  (void)ctx;
+  allocations++;
+  return malloc(size);
+}
+
+static void count_free(void *ctx, void *ptr) {
+  (void)ctx;
+  free(ptr);
+}
+
+static const char config[] =
+    "apiVersion: gateway.networking.k8s.io/v1\n"
+    "kind: Gateway\n"
+    "metadata: {name: gw, namespace: infra}\n"
+    "spec:\n"
+    "  gatewayClassName: gc\n"
+    "  listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]\n"
+    "---\n"
+    "apiVersion: gateway.networking.k8s.io/v1\n"
+    "kind: HTTPRoute\n"
+    "metadata: {name: r, namespace: infra}\n"
+    "spec:\n"
+    "  parentRefs: [{name: gw}]\n"
+    "  hostnames: [\"*.example.com\"]\n"
+    "  rules:\n"
+    "  - matches: [{path: {type: RegularExpression, value: \"/re/[0-9]+\"}}]\n"
+    "    backendRefs: [{name: a, port: 80}]\n"
+    "  - matches: [{path: {type: Exact, value: /exact}, headers: [{name: x-a, value: \"1,2\"}]}]\n"
+    "    backendRefs: [{name: a, port: 80, weight: 1}, {name: b, port: 80, weight: 0}]\n"
+    "  - matches: [{path: {value: /p}, queryParams: [{name: q, type: RegularExpression, value: \"[0-9]+\"}]}]\n"
+    "    backendRefs: [{name: a, kind: Foo, group: example.com, port: 80}]\n";
+
+static gwr_str s(const char *p) {
+  gwr_str v;
+  v.ptr = p;
+  v.len = strlen(p);
+  return v;
+}
+
+START_TEST(test_match_does_not_allocate) {
+  gwr_allocator al = GWR_ALLOCATOR_INIT;
+  gwr_config *cfg;
+  gwr_table *t;
+  gwr_decision *d;
+  gwr_header hs[2];
+  const char *paths[] = {"/re/123", "/re/x", "/exact", "/p/q?q=42", "/a/../exact", "/none"};
+  size_t before, i;
+  al.malloc = count_malloc;
+  al.free = count_free;
+  ck_assert_int_eq(gwr_config_new(&cfg, &al), GWR_OK);
+  ck_assert_int_eq(gwr_config_load(cfg, config, sizeof config - 1, "t", 1, NULL), GWR_OK);
+  ck_assert_int_eq(gwr_config_count(cfg, GWR_COUNT_PROBLEMS), 0);
+  ck_assert_int_eq(gwr_table_compile(&t, cfg, NULL), GWR_OK);
+  ck_assert_int_eq(gwr_decision_new(&d, t), GWR_OK);
+  hs[0].name = s("X-A");
+  hs[0].value = s("1");
+  hs[1].name = s("x-a");
+  hs[1].value = s("2");
+  before = allocations;
+  for (i = 0; i < 6000; i++) {
+    gwr_request req = GWR_REQUEST_INIT;
+    req.host = s(i % 2 ? "a.example.com" : "A.B.Example.com:80");
+    req.path = s(paths[i % 6]);
+    req.method = s("GET");
+    req.headers = hs;
+    req.header_count = 2;
+    req.choice = i * 2654435761u;
+    ck_assert_int_eq(gwr_match(d, t, &req), GWR_OK);
+    ck_assert_int_ne(gwr_decision_action(d), GWR_ACTION_NONE);
+  }
+  ck_assert_uint_eq(allocations, before);
+  gwr_decision_free(d);
+  gwr_table_unref(t);
+  gwr_config_free(cfg);
+}
+END_TEST
+
+int main(void) {
+  Suite *su = suite_create("noalloc");
+  TCase *tc = tcase_create("match");
+  SRunner *sr;
+  int failed;
+  tcase_add_test(tc, test_match_does_not_allocate);
+  suite_add_tcase(su, tc);
+  sr = srunner_create(su);
+  srunner_run_all(sr, CK_ENV);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
