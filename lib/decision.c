@@ -27,12 +27,11 @@ int gwr_decision_new(gwr_decision **out, const gwr_table *t) {
   d = gwr__calloc(&t->alloc, 1, sizeof *d);
   if (!d) return GWR_E_NOMEM;
   d->alloc = t->alloc;
-  d->rx_env = t->rx;
   d->path_cap = 16384;
   d->join_cap = t->opt.max_header_bytes;
   d->path_buf = gwr__malloc(&d->alloc, d->path_cap);
   d->join_buf = gwr__malloc(&d->alloc, d->join_cap);
-  d->rx = gwr__regex_scratch_new(t->rx);
+  d->rx = gwr__regex_scratch_new(&d->alloc);
   if (!d->path_buf || !d->join_buf || !d->rx) {
     gwr_decision_free(d);
     return GWR_E_NOMEM;

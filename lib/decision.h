@@ -13,7 +13,7 @@
 struct gwr_decision {
   gwr__alloc alloc;
   gwr__regex_scratch *rx;
-  const gwr__regex_env *rx_env;
+  const gwr__regex_env *rx_env; /* the table of the current match */
   size_t path_cap, join_cap;
   char *path_buf;               /* normalised path (+ query) */
   char *join_buf;               /* a header's values joined with ',' */

@@ -115,6 +115,7 @@ static int header_value(gwr_decision *d, gwr__sv name, gwr__sv *out) {
     }
     found++;
   }
+  if (found == 1 && out->len > d->join_cap) return 0; /* longer values never match */
   return found > 0;
 }
 
@@ -326,8 +327,9 @@ int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
   int host_ok, sni_ok, https;
   uint32_t port, li;
   if (!d || !t || !req || gwr__request_copy(&d->req, req) != GWR_OK) return GWR_E_INVALID;
-  if (d->rx_env != t->rx || d->join_cap < t->opt.max_header_bytes) return GWR_E_LIMIT;
+  if (d->join_cap < t->opt.max_header_bytes) return GWR_E_LIMIT;
   reset(d);
+  d->rx_env = t->rx;
   if (!(g = find_gateway(t, d->req.gateway))) return GWR_E_NOTFOUND;
   https = is_https(d->req.scheme);
   port = d->req.port ? d->req.port : (https ? 443 : 80);

@@ -25,6 +25,7 @@ struct gwr__regex {
 
 struct gwr__regex_scratch {
   const gwr__alloc *alloc;
+  pcre2_general_context *gctx;
   pcre2_match_data *md;
 };
 
@@ -103,13 +104,15 @@ void gwr__regex_free(gwr__regex *re) {
   gwr__free(re->alloc, re);
 }
 
-gwr__regex_scratch *gwr__regex_scratch_new(const gwr__regex_env *env) {
-  gwr__regex_scratch *s = gwr__calloc(env->alloc, 1, sizeof *s);
+gwr__regex_scratch *gwr__regex_scratch_new(const gwr__alloc *a) {
+  gwr__regex_scratch *s = gwr__calloc(a, 1, sizeof *s);
   if (!s) return NULL;
-  s->alloc = env->alloc;
-  s->md = pcre2_match_data_create(1, env->gctx);
+  s->alloc = a;
+  /* its own general context: the scratch must not outlive or depend on a table */
+  s->gctx = pcre2_general_context_create(env_malloc, env_free, (void *)a);
+  s->md = s->gctx ? pcre2_match_data_create(1, s->gctx) : NULL;
   if (!s->md) {
-    gwr__free(env->alloc, s);
+    gwr__regex_scratch_free(s);
     return NULL;
   }
   return s;
@@ -118,6 +121,7 @@ gwr__regex_scratch *gwr__regex_scratch_new(const gwr__regex_env *env) {
 void gwr__regex_scratch_free(gwr__regex_scratch *s) {
   if (!s) return;
   pcre2_match_data_free(s->md);
+  pcre2_general_context_free(s->gctx);
   gwr__free(s->alloc, s);
 }
 

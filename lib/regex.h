@@ -23,7 +23,8 @@ void gwr__regex_env_free(gwr__regex_env *env);
 gwr__regex *gwr__regex_compile(gwr__regex_env *env, gwr__sv pattern);
 void gwr__regex_free(gwr__regex *re);
 
-gwr__regex_scratch *gwr__regex_scratch_new(const gwr__regex_env *env);
+/* a is the owner's allocator and must stay valid until the scratch is freed */
+gwr__regex_scratch *gwr__regex_scratch_new(const gwr__alloc *a);
 void gwr__regex_scratch_free(gwr__regex_scratch *s);
 
 /* 1 when the whole subject matches; 0 for no match or an exhausted limit. */

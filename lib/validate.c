@@ -529,12 +529,12 @@ static int check_filter(vctx *v, gwr__rule *rule, const gwr__filter *f, const ch
   switch (f->type) {
     case GWR_FILTER_REQUEST_HEADER:
     case GWR_FILTER_RESPONSE_HEADER: {
-      snprintf(sub, sizeof sub, "%s.%s", at,
+      snprintf(sub, sizeof sub, "%.200s.%s", at,
                f->type == GWR_FILTER_REQUEST_HEADER ? "requestHeaderModifier" : "responseHeaderModifier");
       return check_header_mod(v, &f->headers, sub);
     }
     case GWR_FILTER_REDIRECT:
-      snprintf(sub, sizeof sub, "%s.requestRedirect", at);
+      snprintf(sub, sizeof sub, "%.200s.requestRedirect", at);
       if (f->redirect.hostname.len && !gwr__valid_hostname(f->redirect.hostname, 0))
         return bad(v, "must be a valid precise hostname", "%s.hostname", sub);
       if (f->redirect.scheme.len && !gwr__sv_eq_cstr(f->redirect.scheme, "http") &&
@@ -549,12 +549,12 @@ static int check_filter(vctx *v, gwr__rule *rule, const gwr__filter *f, const ch
       }
       return check_path_mod(v, &f->redirect.path, rule, sub);
     case GWR_FILTER_REWRITE:
-      snprintf(sub, sizeof sub, "%s.urlRewrite", at);
+      snprintf(sub, sizeof sub, "%.200s.urlRewrite", at);
       if (f->rewrite.hostname.len && !gwr__valid_hostname(f->rewrite.hostname, 0))
         return bad(v, "must be a valid precise hostname", "%s.hostname", sub);
       return check_path_mod(v, &f->rewrite.path, rule, sub);
     case GWR_FILTER_MIRROR:
-      snprintf(sub, sizeof sub, "%s.requestMirror", at);
+      snprintf(sub, sizeof sub, "%.200s.requestMirror", at);
       if (f->mirror.percent != -1 && f->mirror.numerator != -1)
         return bad(v, "Only one of percent or fraction may be specified", "%s", sub);
       if (f->mirror.percent < -1 || f->mirror.percent > 100)
@@ -562,10 +562,10 @@ static int check_filter(vctx *v, gwr__rule *rule, const gwr__filter *f, const ch
       if (f->mirror.numerator != -1 &&
           (f->mirror.numerator < 0 || f->mirror.denominator < 1 || f->mirror.numerator > f->mirror.denominator))
         return bad(v, "numerator must be between 0 and denominator, denominator at least 1", "%s.fraction", sub);
-      snprintf(sub, sizeof sub, "%s.requestMirror.backendRef", at);
+      snprintf(sub, sizeof sub, "%.200s.requestMirror.backendRef", at);
       return check_backend_ref(v, &f->mirror.backend, sub);
     case GWR_FILTER_CORS:
-      snprintf(sub, sizeof sub, "%s.cors", at);
+      snprintf(sub, sizeof sub, "%.200s.cors", at);
       return check_cors(v, &f->cors, sub);
     default:
       return 1;
@@ -581,7 +581,7 @@ static int check_filter_list(vctx *v, gwr__rule *rule, const gwr__filter *fs, si
   if (n > 16) return bad(v, "must have at most 16 items", "%s", at);
   for (i = 0; i < n; i++) {
     int t = fs[i].type;
-    snprintf(sub, sizeof sub, "%s[%zu]", at, i);
+    snprintf(sub, sizeof sub, "%.200s[%zu]", at, i);
     if (t != GWR_FILTER_UNKNOWN && t != GWR_FILTER_MIRROR && t != GWR_FILTER_EXTENSION_REF && seen[t])
       return bad(v, "filter type may only be used once in a filter list", "%s.type", sub);
     seen[t] = 1;

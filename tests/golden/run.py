@@ -47,9 +47,10 @@ Subset rules (expected ⊆ actual):
            or that the given Python regex matches in full:
            {"message": {"$prefix": "Dropped Rule"}}.
 
-In failure messages a JSON path such as $.routes[1].parents[0].conditions[2]
-indexes the EXPECTED document (for unordered arrays the actual element that was
-closest is named as well).
+Failure messages name the first difference by a JSON path into the EXPECTED
+document, e.g. $.route.rule. Under the unordered rule, "[i~j]" says that expected
+element i matched no distinct actual element and is shown against the closest
+actual element j: $.routes[3~2].parents[0~0].conditions[0~1].reason.
 
 --update rewrites expected.jsonl (when requests.jsonl exists) and status.json
 (when it exists) with the full actual output (status pretty-printed), then checks
@@ -220,8 +221,7 @@ def _compare_unordered(exp, act, path):
                     score += 1
         if score > best_score:
             best, best_score = j, score
-    return "%s (no distinct actual element matches; closest is actual [%d])" % (
-        diffs[i][best], best)
+    return compare(exp[i], act[best], "%s[%d~%d]" % (path, i, best), True)
 
 
 # --------------------------------------------------------------------------

@@ -55,7 +55,7 @@ static int cache_ready(uint32_t limit) {
   ref_cleanup();
   gwr__alloc_init(&cache.alloc, NULL);
   cache.env = gwr__regex_env_new(&cache.alloc, limit);
-  cache.scratch = cache.env ? gwr__regex_scratch_new(cache.env) : NULL;
+  cache.scratch = cache.env ? gwr__regex_scratch_new(&cache.alloc) : NULL;
   cache.limit = limit;
   return cache.scratch != NULL;
 }
@@ -315,10 +315,10 @@ static long joined_header(const ref_req *q, gwr__sv name, char **out) {
   if (total > q->att->opt->max_header_bytes) return -2;
   buf = malloc(total + 1);
   if (!buf) return -2;
-  for (i = 0; i < r->header_count; i++) {
+  for (i = 0, count = 0; i < r->header_count; i++) {
     const gwr_header *h = &r->headers[i];
     if (!ascii_case_eq(h->name, name)) continue;
-    if (o) buf[o++] = ',';
+    if (count++) buf[o++] = ',';
     if (h->value.len) memcpy(buf + o, h->value.ptr, h->value.len);
     o += h->value.len;
   }
@@ -559,6 +559,7 @@ static size_t pick_listener(const ref_req *q, size_t g, ref_result *out) {
 static void route_request(const ref_req *q, size_t listener, ref_result *out) {
   cand best;
   const gwr__att_route *ar;
+  memset(&best, 0, sizeof best);
   out->listener = q->att->listeners[listener].full_name;
   if (!best_candidate(q, listener, &best)) {
     respond(out, 404);

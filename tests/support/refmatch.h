@@ -19,7 +19,9 @@
 typedef struct ref_result {
   int action;           /* GWR_ACTION_* */
   int status;           /* HTTP status of a respond, else 0 */
-  const char *listener; /* full_name of the listener, or NULL */
+  const char *listener; /* full_name of the listener the request landed on
+                         * (for a 421, the SNI's); NULL when none (no
+                         * listener for the Host, REJECT, unknown gateway) */
   size_t route;         /* index into att->routes, or (size_t)-1 */
   int rule, match;      /* indexes in the route, -1 when none */
   int backend;          /* index into the rule's backends, -1 when none */

@@ -3,14 +3,16 @@
  * check_diff.c - differential test: the compiled engine (gwr_match) against
  * the reference matcher (tests/support/refmatch.c) on the same attach data.
  *
- * A fixed-seed PRNG writes random but small configurations as YAML (one
- * GatewayClass, one Gateway with HTTP and sometimes HTTPS listeners,
- * Services, up to twelve HTTPRoutes drawn from tiny pools so that hostnames,
+ * A fixed-seed PRNG writes random but small configurations as YAML (a
+ * Gateway with HTTP and sometimes HTTPS listeners, sometimes a second one of
+ * ours or of another controller, Services, up to twelve HTTPRoutes drawn from tiny pools so that hostnames,
  * paths, header and query matches, timestamps and names collide often), then
  * random requests drawn from the same pools plus ports, uppercase, trailing
  * dots, dot segments and repeated headers. Every request goes through both
  * matchers; the first disagreement prints the config, the request and both
- * results and fails the test. Each regex order (digest §3.3) gets its own run.
+ * results and fails the test. Each regex order (digest §3.3) gets its own run;
+ * options (path normalisation, all-zero status, header byte limit) vary per
+ * config. Known-answer cases check the oracle itself first, then the engine.
  */
 #include <check.h>
 #include <inttypes.h>
@@ -21,8 +23,16 @@
 #include "attach.h"
 #include "refmatch.h"
 
+/* -D overrides for longer soak runs */
+#ifndef CONFIGS_PER_RUN
 #define CONFIGS_PER_RUN 320
+#endif
+#ifndef REQUESTS_PER_CONFIG
 #define REQUESTS_PER_CONFIG 160
+#endif
+#ifndef DIFF_SEED
+#define DIFF_SEED 0x67777275746500ULL
+#endif
 
 /* ---- PRNG (splitmix64, fixed seed per run) -------------------------------- */
 
@@ -105,7 +115,7 @@ static const char *const header_values[] = {"1", "2"};
 static const char *const header_regexes[] = {"[12]", "[12](,[12])*"};
 static const char *const query_names[] = {"q", "r", "Q"};
 static const char *const methods[] = {"GET", "POST"};
-static const char *const backends[] = {"s0", "s1", "missing"};
+static const char *const backends[] = {"s0", "s1", "s0", "s1", "missing"};
 
 /* ---- configuration generator --------------------------------------------------- */
 
@@ -116,8 +126,18 @@ static void gen_class(sbuf *b, const char *name, const char *controller) {
             "metadata:\n  name: %s\nspec:\n  controllerName: %s\n---\n", name, controller);
 }
 
-static void gen_listener(sbuf *b, unsigned i, int https) {
-  const char *host = PICK(listener_hosts);
+/* Listener hostnames are drawn without replacement (per protocol): a
+ * repeated port/protocol/hostname rejects the whole Gateway. */
+static const char *draw_listener_host(unsigned *used) {
+  unsigned k;
+  do k = rnd((unsigned)(sizeof listener_hosts / sizeof listener_hosts[0]));
+  while (*used & (1u << k));
+  *used |= 1u << k;
+  return listener_hosts[k];
+}
+
+static void gen_listener(sbuf *b, unsigned i, int https, unsigned *used) {
+  const char *host = draw_listener_host(used);
   unsigned port = https ? 443 : (one_in(8) ? 8080 : 80);
   sb_add(b, "  - name: %s%u\n    port: %u\n    protocol: %s\n", https ? "s" : "l", i,
          port, https ? "HTTPS" : "HTTP");
@@ -127,12 +147,12 @@ static void gen_listener(sbuf *b, unsigned i, int https) {
 }
 
 static void gen_gateway(sbuf *b) {
-  unsigned i, http = 1 + rnd(4), https = one_in(3) ? 1 + rnd(2) : 0;
+  unsigned i, http = 1 + rnd(4), https = one_in(3) ? 1 + rnd(2) : 0, used = 0, used_tls = 0;
   sb_add(b, "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
             "metadata:\n  name: gw\n  namespace: infra\n"
             "spec:\n  gatewayClassName: gc\n  listeners:\n");
-  for (i = 0; i < http; i++) gen_listener(b, i, 0);
-  for (i = 0; i < https; i++) gen_listener(b, i, 1);
+  for (i = 0; i < http; i++) gen_listener(b, i, 0, &used);
+  for (i = 0; i < https; i++) gen_listener(b, i, 1, &used_tls);
   sb_add(b, "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: cert\n"
             "  namespace: infra\n---\n");
 }
@@ -141,7 +161,7 @@ static void gen_gateway(sbuf *b) {
  * or another controller's (then it is unknown to gwr_match). Returns
  * whether it exists. */
 static int gen_second_gateway(sbuf *b) {
-  unsigned k = rnd(4);
+  unsigned k = rnd(6);
   if (k >= 2) return 0;
   sb_add(b, "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
             "metadata:\n  name: gw2\n  namespace: infra\n"
@@ -201,9 +221,13 @@ static void gen_match(sbuf *rule) {
   sb_add(&m, "%s", ""); /* never NULL */
   gen_path(&m);
   gen_headers(&m);
-  if (one_in(3)) {
+  if (one_in(3)) { /* now and then a second one ("q" and "Q" are distinct) */
+    const char *first = PICK(query_names), *second;
     sb_add(&m, "      queryParams:\n");
-    gen_kv(&m, PICK(query_names));
+    gen_kv(&m, first);
+    do second = PICK(query_names);
+    while (strcmp(first, second) == 0);
+    if (one_in(5)) gen_kv(&m, second);
   }
   if (one_in(3)) sb_add(&m, "      method: %s\n", PICK(methods));
   sb_item(rule, &m, 6);
@@ -339,13 +363,12 @@ static void gen_scheme(gen_req *g) {
 }
 
 static void gen_request(gen_req *g) {
-  static const char *const gateways[] = {"", "", "infra/gw", "infra/gw", "infra/gw2",
-                                         "infra/other", "infra"};
+  static const char *const odd_gateways[] = {"infra/gw2", "infra/other", "infra", "gw"};
   unsigned i;
   gwr_request init = GWR_REQUEST_INIT;
   memset(g, 0, sizeof *g);
   g->r = init;
-  g->r.gateway = str_of(PICK(gateways));
+  g->r.gateway = str_of(one_in(12) ? PICK(odd_gateways) : rnd(2) ? "infra/gw" : "");
   gen_scheme(g);
   gen_host(g->host, sizeof g->host, 1);
   g->r.host = str_of(g->host);
@@ -377,7 +400,7 @@ typedef struct run_ctx {
   const gwr__attach *att;
   gwr_table *table;
   gwr_decision *d;
-  size_t requests, mismatches;
+  size_t requests, mismatches, notfound;
   size_t by_action[5];
   size_t by_status[600];
   size_t regex_wins;
@@ -491,7 +514,10 @@ static void print_engine(const eng_result *e) {
 
 static void tally(run_ctx *c, int rc, const ref_result *x) {
   c->requests++;
-  if (rc != GWR_OK) return;
+  if (rc != GWR_OK) {
+    c->notfound++;
+    return;
+  }
   c->by_action[x->action < 5 ? x->action : 0]++;
   if (x->status >= 0 && x->status < 600) c->by_status[x->status]++;
   if (x->route != REF_NO_ROUTE &&
@@ -508,8 +534,10 @@ static void check_one(run_ctx *c, const gwr_request *req) {
   tally(c, rc, &x);
   if (same_result(c->att, rc, &x, &e)) return;
   c->mismatches++;
-  fprintf(stderr, "=== mismatch (regex order %d) ===\nconfig:\n%s\n", c->att->opt->regex_order,
-          c->yaml);
+  fprintf(stderr, "=== mismatch ===\noptions: regex order %d, path normalize %d, all-zero "
+                  "status %d, max header bytes %zu\nconfig:\n%s\n",
+          c->att->opt->regex_order, c->att->opt->path_normalize, c->att->opt->all_zero_status,
+          c->att->opt->max_header_bytes, c->yaml);
   print_request(req);
   print_ref(c->att, rc, &x);
   print_engine(&e);
@@ -583,9 +611,9 @@ static void run_config(run_ctx *c, const sbuf *yaml, int order, size_t *bindings
 
 /* The generator must not have gone degenerate: every outcome shows up. */
 static void check_coverage(const run_ctx *c, size_t bindings) {
-  fprintf(stderr, "diff: %zu requests, %zu bindings, forward %zu, 404 %zu, 421 %zu, "
-                  "500 %zu, 503 %zu, reject %zu, regex wins %zu\n",
-          c->requests, bindings, c->by_action[GWR_ACTION_FORWARD], c->by_status[404],
+  fprintf(stderr, "diff: %zu requests, %zu bindings, unknown gateway %zu, forward %zu, "
+                  "404 %zu, 421 %zu, 500 %zu, 503 %zu, reject %zu, regex wins %zu\n",
+          c->requests, bindings, c->notfound, c->by_action[GWR_ACTION_FORWARD], c->by_status[404],
           c->by_status[421], c->by_status[500], c->by_status[503],
           c->by_action[GWR_ACTION_REJECT], c->regex_wins);
   ck_assert_uint_ge(c->requests, (size_t)CONFIGS_PER_RUN * REQUESTS_PER_CONFIG);
@@ -605,7 +633,7 @@ START_TEST(test_random_configs) {
   run_ctx c;
   size_t n, bindings = 0;
   memset(&c, 0, sizeof c);
-  rng_state = 0x67777275746500ULL + (uint64_t)_i;
+  rng_state = (uint64_t)DIFF_SEED + (uint64_t)(unsigned)_i;
   for (n = 0; n < CONFIGS_PER_RUN; n++) {
     gen_config(&yaml);
     run_config(&c, &yaml, _i, &bindings);

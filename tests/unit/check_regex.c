@@ -19,7 +19,7 @@ static int matches(const char *pattern, const char *subject, uint32_t limit) {
   ck_assert_ptr_nonnull(env);
   re = gwr__regex_compile(env, gwr__sv_cstr(pattern));
   ck_assert_ptr_nonnull(re);
-  s = gwr__regex_scratch_new(env);
+  s = gwr__regex_scratch_new(&alloc);
   ck_assert_ptr_nonnull(s);
   m = gwr__regex_match(env, re, s, subject, strlen(subject));
   gwr__regex_scratch_free(s);
