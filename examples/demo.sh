@@ -34,4 +34,6 @@ for r in d["routes"]:
         print("%s %s/%s: %s" % (r["kind"], r["namespace"], r["name"], c))
 for g in d["gateways"]:
     for l in g["listeners"]:
-        print("listener %s/%s/%s: attachedRoutes=%d" % (g["namespace"], g["name"], l["name"], l["attachedRoutes"]))'
+        print("listener %s/%s/%s: attachedRoutes=%d" % (g["namespace"], g["name"], l["name"], l["attachedRoutes"]))
+for x in d["rejected"]:
+    print("rejected: %s (%s:%d)" % (x["message"], x["file"], x["line"]))'
