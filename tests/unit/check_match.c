@@ -1527,9 +1527,6 @@ END_TEST
 
 /* ---- suite ---------------------------------------------------------------------------------------- */
 
-/* Tests of engine bugs: reachable (no leak report), never run. */
-static TCase *known_bugs;
-
 static Suite *match_suite(void) {
   Suite *s = suite_create("match");
   TCase *tc;
@@ -1559,6 +1556,7 @@ static Suite *match_suite(void) {
   tcase_add_test(tc, h7_value_case_sensitive);
   tcase_add_test(tc, h8_repeated_header_joined);
   tcase_add_test(tc, h8_joined_value_bound);
+  tcase_add_test(tc, h8_single_value_bound);
   tcase_add_test(tc, h9_query_11_22);
   tcase_add_test(tc, h9_query_first_occurrence);
   tcase_add_test(tc, h10_method_11_23);
@@ -1629,14 +1627,9 @@ static Suite *match_suite(void) {
   tcase_add_test(tc, api_gateway_selection);
   tcase_add_test(tc, api_two_gateways_need_a_name);
   tcase_add_test(tc, api_table_outlives_config);
+  tcase_add_test(tc, api_decision_across_tables);
   tcase_add_test(tc, api_threads);
   suite_add_tcase(s, tc);
-
-  /* Engine bugs (see the report): compiled, not added to the suite. */
-  known_bugs = tcase_create("known_bugs");
-  tcase_add_test(known_bugs, api_decision_across_tables);
-  tcase_add_test(known_bugs, h8_single_value_bound);
-  if (getenv("TU_RUN_KNOWN_BUGS")) suite_add_tcase(s, known_bugs); /* DEV ONLY */
 
   return s;
 }
