@@ -415,7 +415,7 @@ static int build_gateways(actx *a) {
 /* ---- backends (§4.3) -------------------------------------------------------- */
 
 static void resolve_backend(actx *a, const gwr__httproute *r, gwr__att_backend *ab) {
-  const gwr__objref *ref = &ab->b->ref;
+  const gwr__objref *ref = ab->ref;
   const gwr__service *svc;
   size_t i;
   ab->valid = 0;
@@ -450,6 +450,40 @@ static void resolve_backend(actx *a, const gwr__httproute *r, gwr__att_backend *
   ab->valid = 1;
 }
 
+static size_t count_mirrors(const gwr__rule *rule) {
+  size_t i, j, n = 0;
+  for (i = 0; i < rule->filter_count; i++) n += rule->filters[i].type == GWR_FILTER_MIRROR;
+  for (j = 0; j < rule->backend_count; j++)
+    for (i = 0; i < rule->backends[j].filter_count; i++)
+      n += rule->backends[j].filters[i].type == GWR_FILTER_MIRROR;
+  return n;
+}
+
+static void add_mirrors(actx *a, const gwr__httproute *r, gwr__att_rule *ar, const gwr__filter *fs,
+                        size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    gwr__att_backend *m;
+    if (fs[i].type != GWR_FILTER_MIRROR) continue;
+    m = &ar->mirrors[ar->mirror_count++];
+    m->mirror = &fs[i];
+    m->ref = &fs[i].mirror.backend;
+    resolve_backend(a, r, m);
+  }
+}
+
+/* F28: mirror references resolve like backends; an invalid one only drops
+ * that mirror but turns ResolvedRefs False. */
+static int build_mirrors(actx *a, const gwr__httproute *r, const gwr__rule *rule, gwr__att_rule *ar) {
+  size_t j;
+  ar->mirrors = gwr__arena_array(a->ar, count_mirrors(rule) + 1, sizeof *ar->mirrors);
+  if (!ar->mirrors) return GWR_E_NOMEM;
+  add_mirrors(a, r, ar, rule->filters, rule->filter_count);
+  for (j = 0; j < rule->backend_count; j++)
+    add_mirrors(a, r, ar, rule->backends[j].filters, rule->backends[j].filter_count);
+  return GWR_OK;
+}
+
 static int build_rules(actx *a, gwr__att_route *ar) {
   const gwr__httproute *r = ar->r;
   size_t i, j;
@@ -463,8 +497,10 @@ static int build_rules(actx *a, gwr__att_route *ar) {
     if (!rule->backends) return GWR_E_NOMEM;
     for (j = 0; j < rule->backend_count; j++) {
       rule->backends[j].b = &r->rules[i].backends[j];
+      rule->backends[j].ref = &r->rules[i].backends[j].ref;
       resolve_backend(a, r, &rule->backends[j]);
     }
+    if (build_mirrors(a, r, &r->rules[i], rule) != GWR_OK) return GWR_E_NOMEM;
   }
   return GWR_OK;
 }
@@ -607,6 +643,11 @@ static void parent_conditions(actx *a, const gwr__att_route *ar, gwr__att_parent
       if (!ar->rules[i].backends[j].valid) {
         ref_reason = ar->rules[i].backends[j].reason;
         ref_msg = ar->rules[i].backends[j].message;
+      }
+    for (j = 0; j < ar->rules[i].mirror_count && !ref_reason; j++)
+      if (!ar->rules[i].mirrors[j].valid) {
+        ref_reason = ar->rules[i].mirrors[j].reason;
+        ref_msg = fmt(a, "RequestMirror: %s", ar->rules[i].mirrors[j].message);
       }
   }
   if (!cond_get(&ap->conds, "Accepted")) {

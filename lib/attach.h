@@ -49,7 +49,9 @@ typedef struct gwr__att_gateway {
 } gwr__att_gateway;
 
 typedef struct gwr__att_backend {
-  const gwr__backend *b;        /* group/kind/ns/name/port with defaults, weight */
+  const gwr__backend *b;        /* group/kind/ns/name/port with defaults, weight; NULL for a mirror */
+  const gwr__objref *ref;       /* the reference resolved (b->ref, or a mirror's backendRef) */
+  const gwr__filter *mirror;    /* the RequestMirror filter, for mirrors */
   int valid;
   const char *reason;           /* ResolvedRefs reason when invalid */
   const char *message;
@@ -59,6 +61,8 @@ typedef struct gwr__att_rule {
   int valid;                    /* not dropped (no rule-level unsupported value) */
   gwr__att_backend *backends;
   size_t backend_count;
+  gwr__att_backend *mirrors;    /* RequestMirror backendRefs, rule and backend level (F28) */
+  size_t mirror_count;
 } gwr__att_rule;
 
 typedef struct gwr__att_parent {

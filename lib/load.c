@@ -459,18 +459,25 @@ static void read_path_mod(reader *r, const gwr__node *m, gwr__path_mod *pm) {
   gwr__sv type = {NULL, 0};
   if (p) {
     get_str(r, p, "type", &type, 1);
-    if (gwr__sv_eq_cstr(type, "ReplaceFullPath")) {
+    pm->full_set = field(p, "replaceFullPath") != NULL;
+    pm->prefix_set = field(p, "replacePrefixMatch") != NULL;
+    get_str(r, p, "replaceFullPath", &pm->value, 0);
+    get_str(r, p, "replacePrefixMatch", &pm->value, 0);
+    if (gwr__sv_eq_cstr(type, "ReplaceFullPath"))
       pm->type = GWR_PATHMOD_FULL;
-      get_str(r, p, "replaceFullPath", &pm->value, 0);
-    } else if (gwr__sv_eq_cstr(type, "ReplacePrefixMatch")) {
+    else if (gwr__sv_eq_cstr(type, "ReplacePrefixMatch"))
       pm->type = GWR_PATHMOD_PREFIX;
-      get_str(r, p, "replacePrefixMatch", &pm->value, 0);
-    } else if (!r->failed) {
+    else if (!r->failed) {
       size_t s = push_key(r, "type");
       rule_unsupported(r, r->rule, "path modifier", type);
       pop(r, s);
     }
-    if (pm->type && !pm->value.ptr) pm->value = gwr__sv_cstr("");
+    /* CEL: exactly the member named by type is set */
+    if (!r->failed && ((pm->type == GWR_PATHMOD_FULL && (!pm->full_set || pm->prefix_set)) ||
+                       (pm->type == GWR_PATHMOD_PREFIX && (!pm->prefix_set || pm->full_set))))
+      fail(r, p, pm->type == GWR_PATHMOD_FULL
+                     ? "replaceFullPath must be specified (and replacePrefixMatch not) when type is ReplaceFullPath"
+                     : "replacePrefixMatch must be specified (and replaceFullPath not) when type is ReplacePrefixMatch");
   }
   pop(r, saved);
 }
@@ -488,28 +495,23 @@ static void read_redirect(reader *r, const gwr__node *m, gwr__redirect *rd) {
 
 static void read_mirror(reader *r, const gwr__node *m, gwr__mirror *mi) {
   size_t saved;
-  const gwr__node *b = enter(r, m, "backendRef", &saved);
-  int64_t pct = -1;
+  const gwr__node *b = enter(r, m, "backendRef", &saved), *f;
   int present = 0;
   if (b)
     read_ref(r, b, &mi->backend, "", "Service", r->ns);
   else
     fail(r, m, "Required value");
   pop(r, saved);
-  get_int(r, m, "percent", &pct, &present);
-  mi->percent = present ? (int)(pct < -1 ? -2 : (pct > 1000 ? 1000 : pct)) : -1;
-  mi->numerator = -1;
+  get_int(r, m, "percent", &mi->percent, &mi->percent_set);
   mi->denominator = 100;
-  {
-    const gwr__node *f = enter(r, m, "fraction", &saved);
-    if (f) {
-      mi->numerator = 0;
-      get_int(r, f, "numerator", &mi->numerator, &present);
-      if (!present) fail(r, f, "numerator: Required value");
-      get_int(r, f, "denominator", &mi->denominator, NULL);
-    }
-    pop(r, saved);
+  f = enter(r, m, "fraction", &saved);
+  if (f) {
+    mi->fraction_set = 1;
+    get_int(r, f, "numerator", &mi->numerator, &present);
+    if (!present) fail(r, f, "numerator: Required value");
+    get_int(r, f, "denominator", &mi->denominator, NULL);
   }
+  pop(r, saved);
 }
 
 static void read_cors(reader *r, const gwr__node *m, gwr__cors *c) {

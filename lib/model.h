@@ -149,6 +149,7 @@ enum gwr__pathmod_type { GWR_PATHMOD_NONE = 0, GWR_PATHMOD_FULL, GWR_PATHMOD_PRE
 typedef struct gwr__path_mod {
   int type;                     /* enum gwr__pathmod_type */
   gwr__sv value;
+  int full_set, prefix_set;     /* which member was written (CEL, §5.4) */
 } gwr__path_mod;
 
 typedef struct gwr__redirect {
@@ -165,8 +166,9 @@ typedef struct gwr__rewrite {
 
 typedef struct gwr__mirror {
   gwr__objref backend;
-  int percent;                  /* -1 unset */
-  int64_t numerator, denominator; /* numerator -1 = no fraction */
+  int percent_set, fraction_set;
+  int64_t percent;              /* 0..100 when set */
+  int64_t numerator, denominator; /* when fraction_set; denominator default 100 */
 } gwr__mirror;
 
 typedef struct gwr__cors {

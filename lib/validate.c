@@ -260,7 +260,7 @@ static int check_listener(vctx *v, const gwr__listener *l, size_t i) {
   size_t k;
   if (!valid_section(l->name))
     return bad(v, "must be a lowercase RFC 1123 subdomain", "spec.listeners[%zu].name", i);
-  if (l->hostname.len && !gwr__valid_hostname(l->hostname, 1))
+  if (l->hostname.ptr && !gwr__valid_hostname(l->hostname, 1))
     return bad(v, "must be a valid hostname (lowercase, optional leading '*.', no IP)",
                "spec.listeners[%zu].hostname", i);
   if (l->hostname.len && (l->protocol == GWR_PROTO_TCP || l->protocol == GWR_PROTO_UDP))
@@ -322,7 +322,7 @@ static int check_parents(vctx *v, const gwr__httproute *r) {
     if (!valid_namespace(p->ref.ns)) return bad(v, "must be an RFC 1123 label", "spec.parentRefs[%zu].namespace", i);
     if (!valid_group(p->ref.group)) return bad(v, "must be a valid group", "spec.parentRefs[%zu].group", i);
     if (!valid_kind(p->ref.kind)) return bad(v, "must be a valid kind", "spec.parentRefs[%zu].kind", i);
-    if (p->section.len && !valid_section(p->section))
+    if (p->section.ptr && !valid_section(p->section))
       return bad(v, "must be a lowercase RFC 1123 subdomain", "spec.parentRefs[%zu].sectionName", i);
     for (j = 0; j < i; j++) /* A15 */
       if (same_parent(p, &r->parents[j]) &&
@@ -555,11 +555,11 @@ static int check_filter(vctx *v, gwr__rule *rule, const gwr__filter *f, const ch
       return check_path_mod(v, &f->rewrite.path, rule, sub);
     case GWR_FILTER_MIRROR:
       snprintf(sub, sizeof sub, "%.200s.requestMirror", at);
-      if (f->mirror.percent != -1 && f->mirror.numerator != -1)
+      if (f->mirror.percent_set && f->mirror.fraction_set)
         return bad(v, "Only one of percent or fraction may be specified", "%s", sub);
-      if (f->mirror.percent < -1 || f->mirror.percent > 100)
+      if (f->mirror.percent_set && (f->mirror.percent < 0 || f->mirror.percent > 100))
         return bad(v, "must be between 0 and 100", "%s.percent", sub);
-      if (f->mirror.numerator != -1 &&
+      if (f->mirror.fraction_set &&
           (f->mirror.numerator < 0 || f->mirror.denominator < 1 || f->mirror.numerator > f->mirror.denominator))
         return bad(v, "numerator must be between 0 and denominator, denominator at least 1", "%s.fraction", sub);
       snprintf(sub, sizeof sub, "%.200s.requestMirror.backendRef", at);

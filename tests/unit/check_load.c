@@ -296,8 +296,9 @@ START_TEST(defaults_filters) {
   ck_assert_uint_eq(rule->filters[0].redirect.port, 0);
   ck_assert_uint_eq(rule->filters[0].redirect.scheme.len, 0);
   rule = &route_at(c, 0)->rules[1];
-  ck_assert_int_eq(rule->filters[0].mirror.percent, -1);
-  ck_assert_int_eq(rule->filters[0].mirror.numerator, -1);
+  ck_assert_int_eq(rule->filters[0].mirror.percent_set, 0); /* neither set: 100% */
+  ck_assert_int_eq(rule->filters[0].mirror.fraction_set, 0);
+  ck_assert_int_eq(rule->filters[0].mirror.denominator, 100);
   SV_EQ(rule->filters[0].mirror.backend.kind, "Service");
   SV_EQ(rule->filters[0].mirror.backend.ns, "default");
   tu_free(c);
