@@ -638,22 +638,15 @@ static int read_rule(reader *r, const gwr__node *m, void *elem) {
   return !r->failed;
 }
 
-static void *read_httproute(reader *r, const gwr__node *obj, gwr__meta **meta) {
-  gwr__httproute *rt = gwr__arena_alloc(r->ar, sizeof *rt);
-  size_t saved;
-  const gwr__node *spec;
-  if (!rt) return (void *)(intptr_t)nomem(r);
-  *meta = &rt->meta;
-  if (!read_meta(r, obj, &rt->meta, 1)) return rt;
-  spec = enter(r, obj, "spec", &saved);
-  if (spec) {
-    get_obj_list(r, spec, "parentRefs", sizeof(gwr__parentref),
-                 (void **)&rt->parents, &rt->parent_count, read_parentref);
+static void read_httproute(reader *r, const gwr__node *spec, void *obj) {
+  gwr__httproute *rt = obj;
+  if (spec) { /* optional: a route without spec attaches nowhere */
+    get_obj_list(r, spec, "parentRefs", sizeof(gwr__parentref), (void **)&rt->parents,
+                 &rt->parent_count, read_parentref);
     get_str_list(r, spec, "hostnames", &rt->hostnames, &rt->hostname_count);
-    get_obj_list(r, spec, "rules", sizeof(gwr__rule), (void **)&rt->rules,
-                 &rt->rule_count, read_rule);
+    get_obj_list(r, spec, "rules", sizeof(gwr__rule), (void **)&rt->rules, &rt->rule_count,
+                 read_rule);
   }
-  pop(r, saved);
   r->rule = NULL;
   if (!r->failed && rt->rule_count == 0) {
     /* digest 2.1 default: one rule matching PathPrefix "/" (11.25) */
@@ -667,7 +660,6 @@ static void *read_httproute(reader *r, const gwr__node *obj, gwr__meta **meta) {
       }
     }
   }
-  return rt;
 }
 
 /* ---- Gateway ---------------------------------------------------------------- */
@@ -803,46 +795,23 @@ static int read_listener(reader *r, const gwr__node *m, void *elem) {
   return !r->failed;
 }
 
-static void *read_gateway(reader *r, const gwr__node *obj, gwr__meta **meta) {
-  gwr__gateway *gw = gwr__arena_alloc(r->ar, sizeof *gw);
-  size_t saved;
-  const gwr__node *spec;
-  if (!gw) return (void *)(intptr_t)nomem(r);
-  *meta = &gw->meta;
-  if (!read_meta(r, obj, &gw->meta, 1)) return gw;
-  spec = enter(r, obj, "spec", &saved);
-  if (!spec) {
-    fail(r, obj, "Required value");
-  } else {
-    get_str(r, spec, "gatewayClassName", &gw->class_name, 1);
-    if (!field(spec, "listeners") && !r->failed) {
-      size_t s = push_key(r, "listeners");
-      fail(r, spec, "Required value");
-      pop(r, s);
-    }
-    get_obj_list(r, spec, "listeners", sizeof(gwr__listener),
-                 (void **)&gw->listeners, &gw->listener_count, read_listener);
+static void read_gateway(reader *r, const gwr__node *spec, void *obj) {
+  gwr__gateway *gw = obj;
+  get_str(r, spec, "gatewayClassName", &gw->class_name, 1);
+  if (!field(spec, "listeners") && !r->failed) {
+    size_t s = push_key(r, "listeners");
+    fail(r, spec, "Required value");
+    pop(r, s);
   }
-  pop(r, saved);
-  return gw;
+  get_obj_list(r, spec, "listeners", sizeof(gwr__listener), (void **)&gw->listeners,
+               &gw->listener_count, read_listener);
 }
 
 /* ---- GatewayClass, ReferenceGrant, Service, plain kinds -------------------- */
 
-static void *read_gatewayclass(reader *r, const gwr__node *obj, gwr__meta **meta) {
-  gwr__gatewayclass *gc = gwr__arena_alloc(r->ar, sizeof *gc);
-  size_t saved;
-  const gwr__node *spec;
-  if (!gc) return (void *)(intptr_t)nomem(r);
-  *meta = &gc->meta;
-  if (!read_meta(r, obj, &gc->meta, 0)) return gc;
-  spec = enter(r, obj, "spec", &saved);
-  if (!spec)
-    fail(r, obj, "Required value");
-  else
-    get_str(r, spec, "controllerName", &gc->controller, 1);
-  pop(r, saved);
-  return gc;
+static void read_gatewayclass(reader *r, const gwr__node *spec, void *obj) {
+  gwr__gatewayclass *gc = obj;
+  get_str(r, spec, "controllerName", &gc->controller, 1);
 }
 
 static int read_grant_from(reader *r, const gwr__node *m, void *elem) {
@@ -861,24 +830,12 @@ static int read_grant_to(reader *r, const gwr__node *m, void *elem) {
   return !r->failed;
 }
 
-static void *read_refgrant(reader *r, const gwr__node *obj, gwr__meta **meta) {
-  gwr__refgrant *g = gwr__arena_alloc(r->ar, sizeof *g);
-  size_t saved;
-  const gwr__node *spec;
-  if (!g) return (void *)(intptr_t)nomem(r);
-  *meta = &g->meta;
-  if (!read_meta(r, obj, &g->meta, 1)) return g;
-  spec = enter(r, obj, "spec", &saved);
-  if (!spec) {
-    fail(r, obj, "Required value");
-  } else {
-    get_obj_list(r, spec, "from", sizeof(gwr__grant_from), (void **)&g->from,
-                 &g->from_count, read_grant_from);
-    get_obj_list(r, spec, "to", sizeof(gwr__grant_to), (void **)&g->to,
-                 &g->to_count, read_grant_to);
-  }
-  pop(r, saved);
-  return g;
+static void read_refgrant(reader *r, const gwr__node *spec, void *obj) {
+  gwr__refgrant *g = obj;
+  get_obj_list(r, spec, "from", sizeof(gwr__grant_from), (void **)&g->from, &g->from_count,
+               read_grant_from);
+  get_obj_list(r, spec, "to", sizeof(gwr__grant_to), (void **)&g->to, &g->to_count,
+               read_grant_to);
 }
 
 static int read_service_port(reader *r, const gwr__node *m, void *elem) {
@@ -894,66 +851,40 @@ static int read_service_port(reader *r, const gwr__node *m, void *elem) {
   return !r->failed;
 }
 
-static void *read_service(reader *r, const gwr__node *obj, gwr__meta **meta) {
-  gwr__service *s = gwr__arena_alloc(r->ar, sizeof *s);
-  size_t saved;
-  const gwr__node *spec;
-  if (!s) return (void *)(intptr_t)nomem(r);
-  *meta = &s->meta;
-  if (!read_meta(r, obj, &s->meta, 1)) return s;
-  s->type = gwr__sv_cstr("ClusterIP");
-  spec = enter(r, obj, "spec", &saved);
-  if (spec) {
-    get_str(r, spec, "type", &s->type, 0);
-    get_obj_list(r, spec, "ports", sizeof(gwr__service_port), (void **)&s->ports,
-                 &s->port_count, read_service_port);
-  }
-  pop(r, saved);
-  return s;
-}
-
-static void *read_plain_ns(reader *r, const gwr__node *obj, gwr__meta **meta,
-                           int namespaced) {
-  gwr__plain *p = gwr__arena_alloc(r->ar, sizeof *p);
-  if (!p) return (void *)(intptr_t)nomem(r);
-  *meta = &p->meta;
-  read_meta(r, obj, &p->meta, namespaced);
-  return p;
-}
-
-static void *read_secret(reader *r, const gwr__node *obj, gwr__meta **meta) {
-  return read_plain_ns(r, obj, meta, 1);
-}
-
-static void *read_namespace(reader *r, const gwr__node *obj, gwr__meta **meta) {
-  return read_plain_ns(r, obj, meta, 0);
+static void read_service(reader *r, const gwr__node *spec, void *obj) {
+  gwr__service *svc = obj;
+  if (!spec) return;
+  get_str(r, spec, "type", &svc->type, 0);
+  get_obj_list(r, spec, "ports", sizeof(gwr__service_port), (void **)&svc->ports,
+               &svc->port_count, read_service_port);
 }
 
 /* ---- dispatch ----------------------------------------------------------------- */
 
-typedef void *(*kind_reader)(reader *r, const gwr__node *obj, gwr__meta **meta);
+/* Reads a kind's spec into its object (whose first member is its gwr__meta). */
+typedef void (*spec_reader)(reader *r, const gwr__node *spec, void *obj);
 
 enum { K_CLASS, K_GATEWAY, K_ROUTE, K_GRANT, K_SERVICE, K_SECRET, K_NAMESPACE };
+#define GW_V1 "gateway.networking.k8s.io/v1"
+#define GW_V1B1 "gateway.networking.k8s.io/v1beta1"
 
 static const struct {
   const char *kind;
   const char *versions[3]; /* accepted apiVersions */
-  kind_reader read;
+  size_t size;             /* the model struct */
+  int namespaced;
+  int spec_required;
+  spec_reader read;        /* NULL: metadata only */
   int slot;
 } kinds[] = {
-    {"GatewayClass", {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", NULL},
-     read_gatewayclass, K_CLASS},
-    {"Gateway", {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", NULL},
-     read_gateway, K_GATEWAY},
-    {"HTTPRoute", {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", NULL},
-     read_httproute, K_ROUTE},
-    {"ReferenceGrant",
-     {"gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1",
-      "gateway.networking.k8s.io/v1alpha2"},
-     read_refgrant, K_GRANT},
-    {"Service", {"v1", NULL, NULL}, read_service, K_SERVICE},
-    {"Secret", {"v1", NULL, NULL}, read_secret, K_SECRET},
-    {"Namespace", {"v1", NULL, NULL}, read_namespace, K_NAMESPACE},
+    {"GatewayClass", {GW_V1, GW_V1B1, NULL}, sizeof(gwr__gatewayclass), 0, 1, read_gatewayclass, K_CLASS},
+    {"Gateway", {GW_V1, GW_V1B1, NULL}, sizeof(gwr__gateway), 1, 1, read_gateway, K_GATEWAY},
+    {"HTTPRoute", {GW_V1, GW_V1B1, NULL}, sizeof(gwr__httproute), 1, 0, read_httproute, K_ROUTE},
+    {"ReferenceGrant", {GW_V1, GW_V1B1, "gateway.networking.k8s.io/v1alpha2"}, sizeof(gwr__refgrant),
+     1, 1, read_refgrant, K_GRANT},
+    {"Service", {"v1", NULL, NULL}, sizeof(gwr__service), 1, 0, read_service, K_SERVICE},
+    {"Secret", {"v1", NULL, NULL}, sizeof(gwr__plain), 1, 0, NULL, K_SECRET},
+    {"Namespace", {"v1", NULL, NULL}, sizeof(gwr__plain), 0, 0, NULL, K_NAMESPACE},
 };
 #define KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -1013,12 +944,37 @@ static int keep_object(reader *r, int slot, void *obj, gwr__meta *meta) {
   return GWR_OK;
 }
 
+/* Allocate the object, read metadata and (the required or present) spec. */
+static void *read_object(reader *r, size_t k, const gwr__node *obj) {
+  void *o = gwr__arena_alloc(r->ar, kinds[k].size);
+  const gwr__node *spec;
+  size_t saved;
+  if (!o) return NULL;
+  if (kinds[k].slot == K_SERVICE) ((gwr__service *)o)->type = gwr__sv_cstr("ClusterIP");
+  if (!read_meta(r, obj, o, kinds[k].namespaced) || !kinds[k].read) return o;
+  spec = enter(r, obj, "spec", &saved);
+  if (!spec && kinds[k].spec_required)
+    fail(r, obj, "Required value");
+  else if (!r->failed)
+    kinds[k].read(r, spec, o);
+  pop(r, saved);
+  return o;
+}
+
+static size_t find_kind(gwr__sv kind, gwr__sv version) {
+  size_t i, v;
+  for (i = 0; i < KINDS; i++)
+    if (gwr__sv_eq_cstr(kind, kinds[i].kind))
+      for (v = 0; v < 3 && kinds[i].versions[v]; v++)
+        if (gwr__sv_eq_cstr(version, kinds[i].versions[v])) return i;
+  return KINDS;
+}
+
 static int load_object(gwr_config *cfg, const gwr__node *obj, const char *source) {
   reader r;
   gwr__sv kind = {NULL, 0}, version = {NULL, 0};
-  size_t i, v;
-  gwr__meta *meta = NULL;
-  void *o;
+  size_t k;
+  gwr__meta *meta;
   char vfield[256] = "";
   const char *msg;
   memset(&r, 0, sizeof r);
@@ -1030,24 +986,20 @@ static int load_object(gwr_config *cfg, const gwr__node *obj, const char *source
   get_str(&r, obj, "apiVersion", &version, 1);
   if (r.failed)
     return record_problem(&r, r.field, r.message, r.line ? r.line : obj->line, r.column);
-  for (i = 0; i < KINDS; i++)
-    if (gwr__sv_eq_cstr(kind, kinds[i].kind)) break;
-  for (v = 0; i < KINDS && v < 3 && kinds[i].versions[v]; v++)
-    if (gwr__sv_eq_cstr(version, kinds[i].versions[v])) break;
-  if (i == KINDS || v == 3 || !kinds[i].versions[v]) {
-    cfg->model.skipped++;
+  if ((k = find_kind(kind, version)) == KINDS) {
+    cfg->model.skipped++; /* another kind, or another version of one */
     return GWR_OK;
   }
-  r.kind = kinds[i].kind;
-  o = kinds[i].read(&r, obj, &meta);
-  if (r.nomem || !o) return GWR_E_NOMEM;
+  r.kind = kinds[k].kind;
+  meta = read_object(&r, k, obj);
+  if (r.nomem || !meta) return GWR_E_NOMEM;
   meta->source = source;
   meta->line = obj->line;
   meta->order = cfg->next_order++;
   if (r.failed) return record_problem(&r, r.field, r.message, r.line, r.column);
-  msg = validate(&r, kinds[i].slot, o, vfield, sizeof vfield);
+  msg = validate(&r, kinds[k].slot, meta, vfield, sizeof vfield);
   if (msg) return record_problem(&r, vfield, msg, obj->line, obj->column);
-  return keep_object(&r, kinds[i].slot, o, meta);
+  return keep_object(&r, kinds[k].slot, meta, meta);
 }
 
 int gwr__load_tree(gwr_config *cfg, const gwr__node *root, const char *source) {
