@@ -418,6 +418,11 @@ GWR_API int gwr_match(gwr_decision *d, const gwr_table *t,
 #define GWR_ACTION_REDIRECT 2 /* answer with a redirect */
 #define GWR_ACTION_RESPOND 3  /* answer with GWR_DI_STATUS (404, 500, ...) */
 #define GWR_ACTION_REJECT 4   /* refuse a TLS/TCP/UDP connection */
+/* A forward may also carry header operations, mirrors, ExtensionRefs,
+ * timeouts, retry and session persistence for the host to carry out; a
+ * redirect carries GWR_DS_LOCATION and the Location header in
+ * GWR_DL_RESPONSE_HEADERS; a CORS preflight is a respond (204) whose
+ * GWR_DL_RESPONSE_HEADERS are the access-control-* headers. */
 
 /** The decision's action (GWR_ACTION_*). @since 0.1 */
 GWR_API int32_t gwr_decision_action(const gwr_decision *d);
@@ -430,7 +435,15 @@ enum gwr_decision_int_field {
   GWR_DI_BACKEND_PORT = 4, /* port of the chosen backend, 0 if none */
   GWR_DI_GRPC_STATUS = 5,  /* gRPC status of a gRPC respond, -1 if none */
   GWR_DI_HAS_ROUTE = 6,    /* 1 when a route matched */
-  GWR_DI_HAS_BACKEND = 7   /* 1 when a backend was chosen */
+  GWR_DI_HAS_BACKEND = 7,  /* 1 when a backend was chosen */
+  GWR_DI_TIMEOUT_REQUEST_MS = 8, /* rule timeouts.request in ms, -1 unset, 0 disabled */
+  GWR_DI_TIMEOUT_BACKEND_MS = 9, /* rule timeouts.backendRequest in ms, -1 unset */
+  GWR_DI_HAS_RETRY = 10,         /* 1 when the rule has a retry policy */
+  GWR_DI_RETRY_ATTEMPTS = 11,    /* retries after the first try, -1 unset */
+  GWR_DI_RETRY_BACKOFF_MS = 12,  /* minimum wait before a retry, -1 unset */
+  GWR_DI_HAS_SESSION = 13,       /* 1 when the rule has sessionPersistence */
+  GWR_DI_SESSION_ABSOLUTE_MS = 14, /* sessionPersistence.absoluteTimeout, -1 unset */
+  GWR_DI_SESSION_IDLE_MS = 15      /* idleTimeout (v1.5/v1.6.1 spelling), -1 unset */
 };
 
 /** An integer field (enum gwr_decision_int_field); 0 for unknown fields. @since 0.1 */
@@ -450,8 +463,17 @@ enum gwr_decision_str_field {
   GWR_DS_LOCATION = 10,        /* redirect target */
   GWR_DS_UPSTREAM_METHOD = 11, /* the request as the backend receives it */
   GWR_DS_UPSTREAM_SCHEME = 12,
-  GWR_DS_UPSTREAM_HOST = 13,
-  GWR_DS_UPSTREAM_PATH = 14
+  GWR_DS_UPSTREAM_HOST = 13,   /* after URLRewrite.hostname */
+  GWR_DS_UPSTREAM_PATH = 14,   /* after URLRewrite.path, query kept */
+  GWR_DS_TIMEOUT_REQUEST = 15, /* durations as written in the route ("10s") */
+  GWR_DS_TIMEOUT_BACKEND = 16,
+  GWR_DS_RETRY_BACKOFF = 17,
+  GWR_DS_SESSION_TYPE = 18,    /* "Cookie" or "Header" */
+  GWR_DS_SESSION_NAME = 19,    /* cookie or header name (or sessionName) */
+  GWR_DS_SESSION_COOKIE_PATH = 20,
+  GWR_DS_SESSION_LIFETIME = 21,  /* "Session" or "Permanent" */
+  GWR_DS_SESSION_ABSOLUTE_TIMEOUT = 22,
+  GWR_DS_SESSION_IDLE_TIMEOUT = 23
 };
 
 /**
@@ -468,6 +490,79 @@ GWR_API int gwr_decision_str(const gwr_decision *d, int32_t field,
 enum gwr_decision_header_list {
   GWR_DH_UPSTREAM = 1 /* request headers as the backend receives them */
 };
+
+/**
+ * Copy a string field (enum gwr_decision_str_field) into buf with a NUL.
+ * @param needed receives the length without the NUL; may be NULL.
+ * @return GWR_OK, GWR_E_RANGE (cap too small; buf untouched), GWR_E_INVALID.
+ * @since 0.1
+ */
+GWR_API int gwr_decision_copy(const gwr_decision *d, int32_t field, char *buf,
+                              size_t cap, size_t *needed);
+
+/** Lists of a decision, for gwr_decision_list_*(). @since 0.1 */
+enum gwr_decision_list {
+  GWR_DL_UPSTREAM_HEADERS = 1,    /* request headers after every request filter
+                                     (untouched ones first, in order, then
+                                     set/added ones): NAME, VALUE */
+  GWR_DL_REQUEST_HEADER_OPS = 2,  /* ordered header operations for the request:
+                                     OP, NAME, VALUE (empty for remove) */
+  GWR_DL_RESPONSE_HEADER_OPS = 3, /* ordered header operations for the response
+                                     (ResponseHeaderModifier, CORS): OP, NAME, VALUE */
+  GWR_DL_RESPONSE_HEADERS = 4,    /* headers of the engine's own answer to a
+                                     redirect or respond (Location, CORS preflight) */
+  GWR_DL_MIRRORS = 5,             /* backends receiving a copy of this request,
+                                     after sampling: GROUP, KIND, NAMESPACE, NAME, PORT */
+  GWR_DL_EXTENSION_REFS = 6,      /* ExtensionRef filters in order: GROUP, KIND, NAME */
+  GWR_DL_RETRY_CODES = 7          /* retry.codes: CODE */
+};
+
+/** Fields of a list item. @since 0.1 */
+enum gwr_decision_item_field {
+  GWR_IF_NAME = 1,
+  GWR_IF_VALUE = 2,
+  GWR_IF_OP = 3,        /* GWR_HEADER_OP_* (integer) */
+  GWR_IF_GROUP = 4,
+  GWR_IF_KIND = 5,
+  GWR_IF_NAMESPACE = 6,
+  GWR_IF_PORT = 7,      /* integer */
+  GWR_IF_CODE = 8       /* integer */
+};
+
+#define GWR_HEADER_OP_SET 1    /* replace every value of the header (any case) */
+#define GWR_HEADER_OP_ADD 2    /* append one more value (a new header line) */
+#define GWR_HEADER_OP_REMOVE 3 /* delete every occurrence (any case) */
+
+/** Number of items in a list (enum gwr_decision_list); 0 for unknown lists. @since 0.1 */
+GWR_API size_t gwr_decision_list_count(const gwr_decision *d, int32_t list);
+
+/**
+ * A string field of a list item, as a view with gwr_decision_str's lifetime.
+ * @return GWR_OK, GWR_E_INVALID (unknown list/field), GWR_E_NOTFOUND (index).
+ * @since 0.1
+ */
+GWR_API int gwr_decision_list_str(const gwr_decision *d, int32_t list,
+                                  size_t index, int32_t field, gwr_str *out);
+
+/** An integer field of a list item; 0 when unknown. @since 0.1 */
+GWR_API int64_t gwr_decision_list_int(const gwr_decision *d, int32_t list,
+                                      size_t index, int32_t field);
+
+/**
+ * Apply the decision's request (GWR_DL_REQUEST_HEADER_OPS) or response
+ * (GWR_DL_RESPONSE_HEADER_OPS) header operations to the host's header views
+ * `in`, writing the resulting views into `out` (no allocation: the views
+ * point into `in` and into the table). Untouched headers keep their order;
+ * set and added headers follow.
+ * @param out_count receives the number of headers written, or needed when
+ *        GWR_E_RANGE is returned.
+ * @return GWR_OK, GWR_E_RANGE (out_cap too small), GWR_E_INVALID.
+ * @since 0.1
+ */
+GWR_API int gwr_headers_apply(const gwr_decision *d, int32_t list,
+                              const gwr_header *in, size_t in_count,
+                              gwr_header *out, size_t out_cap,
+                              size_t *out_count);
 
 /** Number of headers in a list; 0 for an unknown list. @since 0.1 */
 GWR_API size_t gwr_decision_header_count(const gwr_decision *d, int32_t list);

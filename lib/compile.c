@@ -50,10 +50,18 @@ static int compile_rules(cctx *c) {
       tr->backend_count = (uint32_t)rule->backend_count;
       tr->backends = gwr__arena_array(c->ar, rule->backend_count + 1, sizeof *tr->backends);
       if (!tr->backends) return GWR_E_NOMEM;
+      tr->rule = &ar->r->rules[i];
+      if (gwr__filters_compile(&tr->filters, c->ar, tr->rule->filters, tr->rule->filter_count, rule,
+                               total * 64) != GWR_OK)
+        return GWR_E_NOMEM;
       for (j = 0; j < rule->backend_count; j++) {
-        tr->total_weight += (uint64_t)rule->backends[j].b->weight;
+        const gwr__backend *b = rule->backends[j].b;
+        tr->total_weight += (uint64_t)b->weight;
         tr->backends[j].cumulative = tr->total_weight;
         tr->backends[j].ab = &rule->backends[j];
+        if (gwr__filters_compile(&tr->backends[j].filters, c->ar, b->filters, b->filter_count, rule,
+                                 total * 64 + 16 * (j + 1)) != GWR_OK)
+          return GWR_E_NOMEM;
       }
     }
   }

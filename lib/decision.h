@@ -9,6 +9,8 @@
 #include "table.h"
 
 #define GWR_HOST_MAX 256
+#define GWR_CORS_OPS 4
+#define GWR_OWN_HEADERS 8
 
 struct gwr_decision {
   gwr__alloc alloc;
@@ -29,6 +31,16 @@ struct gwr_decision {
   const char *reason;
   gwr_request req;              /* the request as given (struct copy) */
   gwr_str up_path, up_host;     /* upstream path and host */
+  /* filters carried into the decision (filters.c) */
+  const gwr__trule *trule;      /* the matched rule: timeouts, retry, session */
+  const gwr__tfilters *fl[2];   /* rule-level, chosen backend's */
+  uint32_t mirror_mask[2];      /* sampled mirrors of fl[0], fl[1] */
+  gwr__hop cors_ops[GWR_CORS_OPS];
+  size_t cors_op_count;
+  gwr_header own[GWR_OWN_HEADERS]; /* the engine's own response headers */
+  size_t own_count;
+  gwr_str location;
+  char *location_buf, *rewrite_buf; /* path_cap bytes each */
 };
 
 /* The request fields gwr_match() reads, with defaults applied. */

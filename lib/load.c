@@ -609,6 +609,62 @@ static void read_duration(reader *r, const gwr__node *m, const char *key,
   if (get_str(r, m, key, &d->text, 0) && d->text.ptr) d->set = 1;
 }
 
+static void read_retry(reader *r, const gwr__node *m, gwr__retry *rt) {
+  size_t saved, i;
+  const gwr__node *n = enter(r, m, "retry", &saved), *codes = NULL;
+  rt->attempts = -1;
+  if (n) {
+    rt->set = 1;
+    get_int(r, n, "attempts", &rt->attempts, NULL);
+    read_duration(r, n, "backoff", &rt->backoff);
+    get_node(r, n, "codes", GWR_NODE_SEQ, &codes);
+  }
+  if (codes && !r->failed) {
+    size_t s2 = push_key(r, "codes");
+    rt->codes = alloc_array(r, codes->count, sizeof *rt->codes);
+    rt->code_count = rt->codes ? codes->count : 0;
+    for (i = 0; i < rt->code_count && !r->failed; i++) {
+      size_t si = push_index(r, i);
+      if (codes->items[i]->type != GWR_NODE_INT)
+        fail_type(r, codes->items[i], "an integer");
+      rt->codes[i] = codes->items[i]->i;
+      pop(r, si);
+    }
+    pop(r, s2);
+  }
+  pop(r, saved);
+}
+
+/* sessionPersistence in the main-branch and the v1.6.1 spellings (digest §0). */
+static void read_session(reader *r, const gwr__node *m, gwr__session *sp) {
+  size_t saved, s2;
+  const gwr__node *n = enter(r, m, "sessionPersistence", &saved), *c;
+  if (n) {
+    sp->set = 1;
+    sp->type = gwr__sv_cstr("Cookie");
+    get_str(r, n, "type", &sp->type, 0);
+    read_duration(r, n, "absoluteTimeout", &sp->absolute);
+    read_duration(r, n, "idleTimeout", &sp->idle);
+    sp->legacy = field(n, "sessionName") || field(n, "cookieConfig");
+    get_str(r, n, "sessionName", &sp->name, 0);
+    if ((c = enter(r, n, "cookieConfig", &s2))) get_str(r, c, "lifetimeType", &sp->lifetime, 0);
+    pop(r, s2);
+    if ((c = enter(r, n, "cookie", &s2))) {
+      sp->cookie_set = 1;
+      get_str(r, c, "name", &sp->name, 0);
+      get_str(r, c, "path", &sp->cookie_path, 0);
+      get_str(r, c, "lifetimeType", &sp->lifetime, 0);
+    }
+    pop(r, s2);
+    if ((c = enter(r, n, "header", &s2))) {
+      sp->header_set = 1;
+      get_str(r, c, "name", &sp->name, 1);
+    }
+    pop(r, s2);
+  }
+  pop(r, saved);
+}
+
 static int read_rule(reader *r, const gwr__node *m, void *elem) {
   gwr__rule *rule = elem;
   size_t saved;
@@ -627,6 +683,8 @@ static int read_rule(reader *r, const gwr__node *m, void *elem) {
     read_duration(r, t, "backendRequest", &rule->timeout_backend);
   }
   pop(r, saved);
+  read_retry(r, m, &rule->retry);
+  read_session(r, m, &rule->session);
   if (!r->failed && rule->match_count == 0) {
     /* H11: no matches = match everything = PathPrefix "/" */
     rule->matches = alloc_array(r, 1, sizeof *rule->matches);

@@ -9,7 +9,7 @@
  * method/header/query/regex predicates pass -> weighted backend (B1-B6).
  * Never allocates, never locks, never writes outside the decision.
  */
-#include "decision.h"
+#include "filters.h"
 
 /* ---- request normalisation ---------------------------------------------- */
 
@@ -70,12 +70,14 @@ static int has_dot_segment(const char *p, size_t n) {
 
 /* Split path and query; normalise the path when the table says so. The
  * upstream path is the normalised path plus the original query. */
-static int normalise_path(gwr_decision *d, const gwr_table *t, gwr__sv *path, gwr__sv *query) {
+static int normalise_path(gwr_decision *d, const gwr_table *t, gwr__sv *path, gwr__sv *query,
+                          int *has_query) {
   gwr_str raw = d->req.path;
   const char *q = raw.len ? memchr(raw.ptr, '?', raw.len) : NULL;
   size_t plen = q ? (size_t)(q - raw.ptr) : raw.len, n;
   *path = gwr__sv_make(raw.ptr, plen);
   *query = q ? gwr__sv_make(q + 1, raw.len - plen - 1) : gwr__sv_make(NULL, 0);
+  *has_query = q != NULL;
   d->up_path = raw;
   if (t->opt.path_normalize != GWR_PATH_NORMALIZE_DOT_SEGMENTS || plen == 0 || raw.ptr[0] != '/' ||
       !has_dot_segment(raw.ptr, plen))
@@ -159,6 +161,7 @@ typedef struct search {
   gwr_decision *d;
   const gwr__tlistener *tl;
   gwr__sv path, query;
+  int has_query;
   uint32_t best;                /* rank of the best entry so far, GWR_NONE */
 } search;
 
@@ -250,17 +253,16 @@ static void respond(gwr_decision *d, int status, const char *reason) {
 }
 
 /* B1-B6: weighted choice; invalid backends keep their share as 500s. */
-static void choose_backend(gwr_decision *d, const gwr_table *t, const gwr__entry *e) {
-  const gwr__trule *r = &t->rules[e->rule_id];
+static const gwr__tbackend *choose_backend(gwr_decision *d, const gwr_table *t, const gwr__trule *r) {
   uint64_t v, pick;
   uint32_t i;
   if (r->backend_count == 0) {
     respond(d, 500, "rule has no backendRefs");
-    return;
+    return NULL;
   }
   if (r->total_weight == 0) {
     respond(d, t->opt.all_zero_status, "all backend weights are zero");
-    return;
+    return NULL;
   }
   v = d->req.key.len ? gwr__hash(d->req.key.ptr, d->req.key.len, 0) : d->req.choice;
   pick = v % r->total_weight;
@@ -269,9 +271,29 @@ static void choose_backend(gwr_decision *d, const gwr_table *t, const gwr__entry
   d->backend = r->backends[i].ab;
   if (!d->backend->valid) {
     respond(d, 500, d->backend->message);
-    return;
+    return NULL;
   }
   d->action = GWR_ACTION_FORWARD;
+  return &r->backends[i];
+}
+
+/* The matched rule's filters, backend, then the backend's filters (§3.5 6-8). */
+static void finish(gwr_decision *d, const gwr_table *t, const gwr__entry *e, const search *s,
+                   gwr__sv host) {
+  const gwr__trule *r = &t->rules[e->rule_id];
+  const gwr__tbackend *tb;
+  gwr__match_view mv;
+  mv.path = s->path;
+  mv.query = s->query;
+  mv.has_query = s->has_query;
+  mv.host = host;
+  mv.prefix = e->path_type == GWR_PATH_PREFIX
+                  ? t->att.routes[e->route].r->rules[e->rule].matches[e->match].path
+                  : gwr__sv_make("", 0);
+  d->trule = r;
+  if (gwr__filters_preflight(d, &r->filters) || !gwr__filters_apply(d, 0, &r->filters, &mv)) return;
+  tb = choose_backend(d, t, r);
+  if (tb && !gwr__filters_preflight(d, &tb->filters)) gwr__filters_apply(d, 1, &tb->filters, &mv);
 }
 
 static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, gwr__sv host,
@@ -281,7 +303,7 @@ static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, 
   s.tl = &t->listeners[li];
   s.best = GWR_NONE;
   d->listener = s.tl;
-  if (!normalise_path(d, t, &s.path, &s.query)) {
+  if (!normalise_path(d, t, &s.path, &s.query, &s.has_query)) {
     respond(d, 400, "request path too long to normalise");
     return;
   }
@@ -295,11 +317,18 @@ static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, 
     d->route = &t->att.routes[e->route];
     d->rule = (int32_t)e->rule;
     d->match = (int32_t)e->match;
-    choose_backend(d, t, e);
+    finish(d, t, e, &s, host);
   }
 }
 
 static void reset(gwr_decision *d) {
+  d->trule = NULL;
+  d->fl[0] = d->fl[1] = NULL;
+  d->mirror_mask[0] = d->mirror_mask[1] = 0;
+  d->cors_op_count = 0;
+  d->own_count = 0;
+  d->location.ptr = "";
+  d->location.len = 0;
   d->action = GWR_ACTION_NONE;
   d->status = 0;
   d->grpc_status = -1;

@@ -202,6 +202,25 @@ typedef struct gwr__duration {
   int64_t ms;
 } gwr__duration;
 
+typedef struct gwr__retry {     /* rules[].retry (T6-T9) */
+  int set;
+  int64_t *codes;
+  size_t code_count;
+  int64_t attempts;             /* -1 unset */
+  gwr__duration backoff;
+} gwr__retry;
+
+typedef struct gwr__session {   /* rules[].sessionPersistence (T10-T14), both spellings */
+  int set;
+  gwr__sv type;                 /* default "Cookie" */
+  gwr__sv name;                 /* cookie.name, header.name or (v1.6.1) sessionName */
+  gwr__sv cookie_path;          /* cookie.path */
+  gwr__sv lifetime;             /* cookie.lifetimeType or cookieConfig.lifetimeType */
+  gwr__duration absolute, idle;
+  int cookie_set, header_set;   /* main-branch members written */
+  int legacy;                   /* v1.6.1 members (sessionName, cookieConfig) written */
+} gwr__session;
+
 typedef struct gwr__rule {
   gwr__sv name;
   gwr__match *matches;          /* never empty: defaulted to PathPrefix "/" */
@@ -211,6 +230,8 @@ typedef struct gwr__rule {
   gwr__backend *backends;
   size_t backend_count;
   gwr__duration timeout_request, timeout_backend;
+  gwr__retry retry;
+  gwr__session session;
   /* rule-level problems (unsupported values): the rule is dropped */
   const char *invalid_reason;   /* e.g. "UnsupportedValue"; NULL = valid */
   const char *invalid_message;

@@ -71,15 +71,43 @@ typedef struct gwr__tlistener {
   uint32_t *order;              /* entry indexes grouped by list, rank order inside */
 } gwr__tlistener;
 
+typedef struct gwr__hop {       /* one header operation (GWR_HEADER_OP_*) */
+  int op;
+  gwr__sv name, value;
+} gwr__hop;
+
+typedef struct gwr__tmirror {   /* a valid RequestMirror target and its sample rate */
+  const gwr__att_backend *ab;
+  uint64_t numerator, denominator;
+  uint64_t seed;                /* independent sampling per mirror filter (F29) */
+} gwr__tmirror;
+
+/* One filter list (rule-level, or a backendRef's), compiled in list order. */
+typedef struct gwr__tfilters {
+  gwr__hop *req_ops, *resp_ops;
+  uint32_t req_op_count, resp_op_count;
+  const gwr__redirect *redirect;   /* RequestRedirect, or NULL */
+  const gwr__rewrite *rewrite;     /* URLRewrite, or NULL */
+  const gwr__cors *cors;           /* CORS, or NULL */
+  gwr__sv cors_methods, cors_headers, cors_expose, cors_max_age; /* joined at compile time */
+  gwr__tmirror *mirrors;
+  uint32_t mirror_count;
+  const gwr__objref **extensions;  /* ExtensionRef, in order */
+  uint32_t extension_count;
+} gwr__tfilters;
+
 typedef struct gwr__tbackend {
   uint64_t cumulative;          /* running weight total through this backend */
   const gwr__att_backend *ab;
+  gwr__tfilters filters;        /* backend-level filters (B13) */
 } gwr__tbackend;
 
 typedef struct gwr__trule {
   gwr__tbackend *backends;
   uint32_t backend_count;
   uint64_t total_weight;
+  const gwr__rule *rule;        /* timeouts, retry, sessionPersistence */
+  gwr__tfilters filters;        /* rule-level filters */
 } gwr__trule;
 
 typedef struct gwr__tgateway {
@@ -108,6 +136,10 @@ struct gwr_table {
 };
 
 int gwr__compile(gwr_table *t, const gwr_config *cfg);
+
+/* filters.c: compile one filter list; mirrors are the rule's resolved ones. */
+int gwr__filters_compile(gwr__tfilters *out, gwr__arena *ar, const gwr__filter *fs, size_t n,
+                         const gwr__att_rule *rule, uint64_t seed);
 
 /* status.c: render the attach result as the status JSON (arena memory). */
 int gwr__status_render(const gwr__attach *att, gwr__arena *ar, char **out, size_t *len);

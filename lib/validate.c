@@ -421,26 +421,46 @@ static void check_rule_regexes(vctx *v, gwr__rule *rule, size_t ri) {
 
 /* ---- HTTPRoute: filters (F1-F4, F8, F12, F27, §5.6) ---------------------- */
 
+/* A value sent on the wire: no CR, LF or NUL can ever reach a decision. */
+static int safe_header_value(gwr__sv v) {
+  size_t i;
+  for (i = 0; i < v.len; i++)
+    if (v.ptr[i] == '\r' || v.ptr[i] == '\n' || v.ptr[i] == '\0') return 0;
+  return v.len >= 1 && v.len <= 4096;
+}
+
+static int check_header_pairs(vctx *v, const gwr__label *pairs, size_t n, const char *at,
+                              const char *what) {
+  size_t i;
+  if (n > 16) return bad(v, "must have at most 16 items", "%s.%s", at, what);
+  for (i = 0; i < n; i++) {
+    if (!gwr__valid_header_name(pairs[i].key))
+      return bad(v, "must be a valid header name", "%s.%s[%zu].name", at, what, i);
+    if (!safe_header_value(pairs[i].value))
+      return bad(v, "must be 1 to 4096 characters without CR, LF or NUL", "%s.%s[%zu].value", at,
+                 what, i);
+  }
+  return 1;
+}
+
+/* The i-th header name of a modifier, over set, add and remove in turn. */
+static gwr__sv mod_name(const gwr__header_mod *h, size_t i) {
+  if (i < h->set_count) return h->set[i].key;
+  i -= h->set_count;
+  if (i < h->add_count) return h->add[i].key;
+  return h->remove[i - h->add_count];
+}
+
 static int check_header_mod(vctx *v, const gwr__header_mod *h, const char *at) {
   size_t i, j, n = h->set_count + h->add_count + h->remove_count;
-  if (h->set_count > 16 || h->add_count > 16 || h->remove_count > 16)
-    return bad(v, "set, add and remove must have at most 16 items each", "%s", at);
-  for (i = 0; i < n; i++) {
-    gwr__sv a = i < h->set_count ? h->set[i].key
-              : i < h->set_count + h->add_count ? h->add[i - h->set_count].key
-              : h->remove[i - h->set_count - h->add_count];
-    const gwr__label *pair = i < h->set_count ? &h->set[i]
-                           : i < h->set_count + h->add_count ? &h->add[i - h->set_count] : NULL;
-    if (pair && (!gwr__valid_header_name(pair->key) || pair->value.len < 1 || pair->value.len > 4096))
-      return bad(v, "header name must be a valid header name and value 1 to 4096 characters", "%s", at);
-    for (j = 0; j < i; j++) {
-      gwr__sv b = j < h->set_count ? h->set[j].key
-                : j < h->set_count + h->add_count ? h->add[j - h->set_count].key
-                : h->remove[j - h->set_count - h->add_count];
-      if (gwr__sv_casecmp_eq(a, b))
+  if (!check_header_pairs(v, h->set, h->set_count, at, "set") ||
+      !check_header_pairs(v, h->add, h->add_count, at, "add"))
+    return 0;
+  if (h->remove_count > 16) return bad(v, "must have at most 16 items", "%s.remove", at);
+  for (i = 0; i < n; i++) /* F12 */
+    for (j = 0; j < i; j++)
+      if (gwr__sv_casecmp_eq(mod_name(h, i), mod_name(h, j)))
         return bad(v, "a header name may appear in only one of set, add and remove, once", "%s", at);
-    }
-  }
   return 1;
 }
 
@@ -619,6 +639,60 @@ static int check_rule(vctx *v, gwr__rule *rule, size_t ri) {
   return 1;
 }
 
+static int check_retry(vctx *v, gwr__retry *rt, size_t ri) {
+  size_t i;
+  if (!rt->set) return 1;
+  for (i = 0; i < rt->code_count; i++)
+    if (rt->codes[i] < 400 || rt->codes[i] > 599)
+      return bad(v, "must be between 400 and 599", "spec.rules[%zu].retry.codes[%zu]", ri, i);
+  if (rt->attempts < -1 || (rt->attempts != -1 && rt->attempts < 0))
+    return bad(v, "must be at least 0", "spec.rules[%zu].retry.attempts", ri);
+  if (rt->backoff.set && !gwr__parse_duration(rt->backoff.text, &rt->backoff.ms))
+    return bad(v, "must be a duration like 1h30m or 500ms", "spec.rules[%zu].retry.backoff", ri);
+  return 1;
+}
+
+static int check_session_durations(vctx *v, gwr__session *sp, size_t ri) {
+  if (sp->absolute.set && !gwr__parse_duration(sp->absolute.text, &sp->absolute.ms))
+    return bad(v, "must be a duration", "spec.rules[%zu].sessionPersistence.absoluteTimeout", ri);
+  if (sp->idle.set && !gwr__parse_duration(sp->idle.text, &sp->idle.ms))
+    return bad(v, "must be a duration", "spec.rules[%zu].sessionPersistence.idleTimeout", ri);
+  return 1;
+}
+
+/* T10-T14 and the CEL rules of both spellings (digest §6.3, §0). */
+static int check_session(vctx *v, gwr__rule *rule, size_t ri) {
+  gwr__session *sp = &rule->session;
+  int cookie = gwr__sv_eq_cstr(sp->type, "Cookie"), header = gwr__sv_eq_cstr(sp->type, "Header");
+  if (!sp->set) return 1;
+  if (!check_session_durations(v, sp, ri)) return 0;
+  if (!cookie && !header) {
+    if (!rule->invalid_reason) {
+      rule->invalid_reason = "UnsupportedValue";
+      rule->invalid_message =
+          gwr__arena_printf(v->cfg->arena, "spec.rules[%zu].sessionPersistence.type: unsupported value", ri);
+    }
+    return 1;
+  }
+  if (sp->cookie_set && !cookie)
+    return bad(v, "cookie may only be set when type is Cookie", "spec.rules[%zu].sessionPersistence.cookie", ri);
+  if (sp->header_set && !header)
+    return bad(v, "header may only be set when type is Header", "spec.rules[%zu].sessionPersistence.header", ri);
+  if (header && !sp->header_set)
+    return bad(v, "header is required when type is Header", "spec.rules[%zu].sessionPersistence.header", ri);
+  if (sp->name.len > (sp->legacy ? 128u : 256u) || (sp->name.len && !gwr__valid_header_name(sp->name)))
+    return bad(v, "must be a valid cookie or header name", "spec.rules[%zu].sessionPersistence", ri);
+  if (sp->lifetime.len && !gwr__sv_eq_cstr(sp->lifetime, "Session") &&
+      !gwr__sv_eq_cstr(sp->lifetime, "Permanent"))
+    return bad(v, "must be one of Session, Permanent", "spec.rules[%zu].sessionPersistence", ri);
+  if (gwr__sv_eq_cstr(sp->lifetime, "Permanent") && !sp->absolute.set)
+    return bad(v, "absoluteTimeout must be specified when cookie lifetimeType is Permanent",
+               "spec.rules[%zu].sessionPersistence.absoluteTimeout", ri);
+  if (sp->cookie_path.len > 1024)
+    return bad(v, "must be at most 1024 characters", "spec.rules[%zu].sessionPersistence.cookie.path", ri);
+  return 1;
+}
+
 static int check_timeouts(vctx *v, gwr__rule *rule, size_t ri) {
   gwr__duration *rq = &rule->timeout_request, *be = &rule->timeout_backend;
   if (rq->set && !gwr__parse_duration(rq->text, &rq->ms))
@@ -640,7 +714,9 @@ const char *gwr__validate_httproute(gwr_config *cfg, gwr__httproute *r, char *fi
   if (r->rule_count > 16) return bad(&v, "must have at most 16 items", "spec.rules"), v.msg;
   for (i = 0; i < r->rule_count; i++) {
     total += r->rules[i].match_count;
-    if (!check_rule(&v, &r->rules[i], i) || !check_timeouts(&v, &r->rules[i], i)) return v.msg;
+    if (!check_rule(&v, &r->rules[i], i) || !check_timeouts(&v, &r->rules[i], i) ||
+        !check_retry(&v, &r->rules[i].retry, i) || !check_session(&v, &r->rules[i], i))
+      return v.msg;
     for (j = 0; j < i; j++)
       if (r->rules[i].name.len && gwr__sv_eq(r->rules[i].name, r->rules[j].name))
         return bad(&v, "Rule name must be unique within the route", "spec.rules[%zu].name", i), v.msg;

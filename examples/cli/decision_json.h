@@ -8,10 +8,12 @@
  *   timeouts, retry, session_persistence, extension_refs
  *
  * status comes with respond/redirect, reason with respond/reject, location
- * with redirect, grpc_status when the library gives one, headers with every
- * respond/redirect/reject. Parts the public API does not expose yet
- * (response headers, mirrors, timeouts, retry, session persistence,
- * extension refs) are written with their empty values.
+ * with redirect, grpc_status when the library gives one, headers (the
+ * engine's own answer headers, [[name, value], ...]) with every
+ * respond/redirect/reject. upstream is the request after every request
+ * filter for a forward, else null. The keys from response_headers on are
+ * written for every action, empty when they do not apply
+ * (decision_policy_json.h).
  */
 #ifndef GWROUTE_CLI_DECISION_JSON_H
 #define GWROUTE_CLI_DECISION_JSON_H

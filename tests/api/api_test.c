@@ -918,7 +918,8 @@ START_TEST(fresh_decision) {
   ck_assert_int_eq(gwr_decision_int(d, GWR_DI_HAS_ROUTE), 0);
   ck_assert_int_eq(gwr_decision_int(d, GWR_DI_HAS_BACKEND), 0);
   ck_assert_int_eq(gwr_decision_int(d, 0), 0);
-  ck_assert_int_eq(gwr_decision_int(d, 8), 0);
+  ck_assert_int_eq(gwr_decision_int(d, 1000), 0);
+  ck_assert_int_eq(gwr_decision_int(d, GWR_DI_TIMEOUT_REQUEST_MS), -1);
   for (f = GWR_DS_LISTENER; f <= GWR_DS_UPSTREAM_PATH; f++) {
     s.ptr = NULL;
     s.len = 99;
@@ -926,7 +927,7 @@ START_TEST(fresh_decision) {
     ck_assert_msg(s.len == 0, "field %d not empty", (int)f);
   }
   ck_assert_int_eq(gwr_decision_str(d, 0, &s), GWR_E_INVALID);
-  ck_assert_int_eq(gwr_decision_str(d, GWR_DS_UPSTREAM_PATH + 1, &s), GWR_E_INVALID);
+  ck_assert_int_eq(gwr_decision_str(d, GWR_DS_SESSION_IDLE_TIMEOUT + 1, &s), GWR_E_INVALID);
   ck_assert_uint_eq(gwr_decision_header_count(d, GWR_DH_UPSTREAM), 0);
   ck_assert_uint_eq(gwr_decision_header_count(d, 0), 0);
   ck_assert_int_eq(gwr_decision_header(d, GWR_DH_UPSTREAM, 0, &h), GWR_E_NOTFOUND);

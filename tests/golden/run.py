@@ -25,6 +25,28 @@ and any of
       "respond <status>" (any other action). Every expected fraction must be
       within `tolerance` (default 0.03); a class absent from `expect` must not
       occur at all.
+  headers.jsonl  (optional, only next to requests.jsonl + expected.jsonl)
+      one line per request line: null (no check), an object
+      {"where": W, "has": [[name, value], ...], "lacks": [name, ...]}, or a
+      list of such objects. W is a dotted path into the decision whose value
+      is an array of [name, value] pairs: "headers", "upstream.headers",
+      "response_headers.set" or "response_headers.add" (a plain string
+      element, as in "response_headers.remove", counts as a name). The check
+      passes when every [name, value] of "has" occurs in that array (names
+      ASCII case-insensitive, values exact, or a "$prefix"/"$regex" matcher
+      object) and no element's name is in "lacks" (case-insensitive); both
+      keys are optional. The order of the pairs is not checked, so use it
+      for header sets whose order the spec leaves open (CORS). It checks the
+      same decisions as expected.jsonl and is never rewritten by --update.
+  mirror_distribution.json
+      {"request": {...}, "count": 10000, "expect": {"default/m": 0.42,
+       "default/a & default/b": 0.1}, "tolerance": 0.01}
+      like distribution.json (`count` keyed copies, "k0".."k<count-1>",
+      `--seed 1`), but measures per mirror backend "<namespace>/<name>" the
+      fraction of decisions whose "mirrors" list contains it; a key joining
+      several backends with " & " measures the decisions that contain all
+      of them. A mirror backend named in no key must not occur at all.
+      tolerance defaults to 0.03.
   exit
       the expected exit status of every gwroute command the case runs
       (default 0).
@@ -310,6 +332,85 @@ def check_route(ctx, case_dir, config, expected_rc, update):
         if diff:
             raise CaseFailure("expected.jsonl line %d (request %s): %s" % (
                 no, _show(requests[k][2], 160), diff))
+    if os.path.exists(os.path.join(case_dir, "headers.jsonl")):
+        check_headers(case_dir, requests, actual)
+
+
+# headers.jsonl: order-free checks of [name, value] arrays
+
+def _header_array(decision, where):
+    value = decision
+    for part in where.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None, "%s: missing" % where
+        value = value[part]
+    if not isinstance(value, list):
+        return None, "%s: expected an array, got %s %s" % (
+            where, _type_name(value), _show(value))
+    return value, None
+
+
+def _entry_name(entry):
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, list) and entry and isinstance(entry[0], str):
+        return entry[0]
+    return None
+
+
+def _check_header_spec(spec, decision, label):
+    if not isinstance(spec, dict) or not isinstance(spec.get("where"), str):
+        raise CaseFailure("%s: each check must be an object with a string "
+                          "\"where\"" % label)
+    where = spec["where"]
+    has = spec.get("has", [])
+    lacks = spec.get("lacks", [])
+    if not isinstance(has, list) or not all(
+            isinstance(h, list) and len(h) == 2 and isinstance(h[0], str)
+            for h in has):
+        raise CaseFailure("%s: \"has\" must be a list of [name, value]" % label)
+    if not isinstance(lacks, list) or not all(isinstance(n, str) for n in lacks):
+        raise CaseFailure("%s: \"lacks\" must be a list of names" % label)
+    array, err = _header_array(decision, where)
+    if err:
+        return err
+    for name, value in has:
+        found = False
+        for entry in array:
+            if not (isinstance(entry, list) and len(entry) == 2):
+                continue
+            if _entry_name(entry) is None or \
+                    _entry_name(entry).lower() != name.lower():
+                continue
+            if compare(value, entry[1], "$", unordered=False) is None:
+                found = True
+                break
+        if not found:
+            return "%s: no %s in %s" % (where, _show([name, value]),
+                                        _show(array, 300))
+    lowered = set(n.lower() for n in lacks)
+    for entry in array:
+        name = _entry_name(entry)
+        if name is not None and name.lower() in lowered:
+            return "%s: must not contain %s, got %s" % (
+                where, _show(name), _show(entry))
+    return None
+
+
+def check_headers(case_dir, requests, actual):
+    checks = read_jsonl(os.path.join(case_dir, "headers.jsonl"))
+    if len(checks) != len(requests):
+        raise CaseFailure("headers.jsonl has %d lines, requests.jsonl %d" % (
+            len(checks), len(requests)))
+    for k, ((no, _, spec), (_, act)) in enumerate(zip(checks, actual)):
+        if spec is None:
+            continue
+        label = "headers.jsonl line %d" % no
+        for one in (spec if isinstance(spec, list) else [spec]):
+            diff = _check_header_spec(one, act, label)
+            if diff:
+                raise CaseFailure("%s (request %s): %s" % (
+                    label, _show(requests[k][2], 160), diff))
 
 
 def check_status(ctx, case_dir, config, expected_rc, update):
@@ -346,6 +447,77 @@ def classify(decision):
     return "respond %s" % (decision.get("status"),)
 
 
+def route_keyed(ctx, case_dir, config, request, count, expected_rc, what):
+    """Route `count` copies of `request` keyed "k0".."k<count-1>"."""
+    fd, tmp = tempfile.mkstemp(prefix="gwroute-dist-", suffix=".jsonl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for i in range(count):
+                req = dict(request)
+                req["key"] = "k%d" % i
+                f.write(json.dumps(req) + "\n")
+        rc, stdout, stderr = run_gwroute(
+            [ctx.gwroute, "route", "-f", config, "--requests", tmp,
+             "--seed", "1"], case_dir)
+    finally:
+        os.unlink(tmp)
+    check_exit("route (%s)" % what, rc, stderr, expected_rc)
+    actual = parse_output_lines("route (%s)" % what, stdout)
+    if len(actual) != count:
+        raise CaseFailure("%s: %d decisions for %d requests" % (
+            what, len(actual), count))
+    return actual
+
+
+def check_mirror_distribution(ctx, case_dir, config, expected_rc):
+    path = os.path.join(case_dir, "mirror_distribution.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            spec = json.load(f)
+        request = spec["request"]
+        count = int(spec["count"])
+        expect = spec["expect"]
+        tolerance = float(spec.get("tolerance", 0.03))
+        if not isinstance(request, dict) or not isinstance(expect, dict) \
+                or count <= 0:
+            raise ValueError("bad shape")
+    except (ValueError, KeyError, TypeError) as e:
+        raise CaseFailure("mirror_distribution.json: invalid: %s" % e)
+    groups = {}
+    for key in expect:
+        groups[key] = frozenset(p.strip() for p in key.split("&") if p.strip())
+    named = set().union(*groups.values()) if groups else set()
+    actual = route_keyed(ctx, case_dir, config, request, count, expected_rc,
+                         "mirror distribution")
+    counts = dict((key, 0) for key in expect)
+    seen = {}
+    for _, decision in actual:
+        mirrors = decision.get("mirrors") if isinstance(decision, dict) else None
+        present = set()
+        for m in mirrors or []:
+            if isinstance(m, dict):
+                present.add("%s/%s" % (m.get("namespace"), m.get("name")))
+            else:
+                present.add("?" + _show(m, 40))
+        for name in present:
+            seen[name] = seen.get(name, 0) + 1
+        for key, members in groups.items():
+            if members <= present:
+                counts[key] += 1
+    summary = ", ".join("%s: %d" % kv for kv in sorted(seen.items()))
+    for name in sorted(seen):
+        if name not in named:
+            raise CaseFailure(
+                "mirror distribution: unexpected mirror %s (%d of %d) [%s]" % (
+                    name, seen[name], count, summary))
+    for key, frac in sorted(expect.items()):
+        got = counts[key] / count
+        if abs(got - float(frac)) > tolerance:
+            raise CaseFailure(
+                "mirror distribution: %s got %.4f, expected %.4f ± %.4f [%s]" % (
+                    key, got, float(frac), tolerance, summary))
+
+
 def check_distribution(ctx, case_dir, config, expected_rc):
     path = os.path.join(case_dir, "distribution.json")
     try:
@@ -360,23 +532,8 @@ def check_distribution(ctx, case_dir, config, expected_rc):
             raise ValueError("bad shape")
     except (ValueError, KeyError, TypeError) as e:
         raise CaseFailure("distribution.json: invalid: %s" % e)
-    fd, tmp = tempfile.mkstemp(prefix="gwroute-dist-", suffix=".jsonl")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            for i in range(count):
-                req = dict(request)
-                req["key"] = "k%d" % i
-                f.write(json.dumps(req) + "\n")
-        rc, stdout, stderr = run_gwroute(
-            [ctx.gwroute, "route", "-f", config, "--requests", tmp,
-             "--seed", "1"], case_dir)
-    finally:
-        os.unlink(tmp)
-    check_exit("route (distribution)", rc, stderr, expected_rc)
-    actual = parse_output_lines("route (distribution)", stdout)
-    if len(actual) != count:
-        raise CaseFailure("distribution: %d decisions for %d requests" % (
-            len(actual), count))
+    actual = route_keyed(ctx, case_dir, config, request, count, expected_rc,
+                         "distribution")
     counts = {}
     for _, decision in actual:
         c = classify(decision)
@@ -447,9 +604,14 @@ def run_case(ctx, case_dir, update):
     if has("distribution.json"):
         check_distribution(ctx, case_dir, config, expected_rc)
         ran = True
+    if has("mirror_distribution.json"):
+        check_mirror_distribution(ctx, case_dir, config, expected_rc)
+        ran = True
+    elif has("headers.jsonl") and not has("requests.jsonl"):
+        raise CaseFailure("headers.jsonl without requests.jsonl")
     if not ran:
-        raise CaseFailure("nothing to check (no requests.jsonl, status.json "
-                          "or distribution.json)")
+        raise CaseFailure("nothing to check (no requests.jsonl, status.json, "
+                          "distribution.json or mirror_distribution.json)")
 
 
 def discover():
