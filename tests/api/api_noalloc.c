@@ -44,7 +44,17 @@ static const char config[] =
     "  - matches: [{path: {type: Exact, value: /exact}, headers: [{name: x-a, value: \"1,2\"}]}]\n"
     "    backendRefs: [{name: a, port: 80, weight: 1}, {name: b, port: 80, weight: 0}]\n"
     "  - matches: [{path: {value: /p}, queryParams: [{name: q, type: RegularExpression, value: \"[0-9]+\"}]}]\n"
-    "    backendRefs: [{name: a, kind: Foo, group: example.com, port: 80}]\n";
+    "    backendRefs: [{name: a, kind: Foo, group: example.com, port: 80}]\n"
+    "  - matches: [{path: {value: /rw}}]\n"
+    "    filters:\n"
+    "    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-A, value: s}], add: [{name: X-B, value: b}]}}\n"
+    "    - {type: URLRewrite, urlRewrite: {hostname: up.example, path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}\n"
+    "    - {type: ResponseHeaderModifier, responseHeaderModifier: {remove: [Server]}}\n"
+    "    - {type: RequestMirror, requestMirror: {backendRef: {name: m, port: 80}, percent: 50}}\n"
+    "    - {type: CORS, cors: {allowOrigins: [\"https://*.example.com\"], allowCredentials: true}}\n"
+    "    backendRefs: [{name: a, port: 80, filters: [{type: RequestHeaderModifier, requestHeaderModifier: {remove: [X-B]}}]}]\n"
+    "  - matches: [{path: {value: /old}}]\n"
+    "    filters: [{type: RequestRedirect, requestRedirect: {scheme: https, path: {type: ReplaceFullPath, replaceFullPath: /n}}}]\n";
 
 static gwr_str s(const char *p) {
   gwr_str v;
@@ -53,14 +63,41 @@ static gwr_str s(const char *p) {
   return v;
 }
 
+/* Every accessor a host would call after a match. */
+static void read_everything(const gwr_decision *d, const gwr_header *in, gwr_header *out) {
+  int32_t f, l;
+  gwr_str v;
+  size_t i, n;
+  char buf[256];
+  for (f = GWR_DS_LISTENER; f <= GWR_DS_SESSION_IDLE_TIMEOUT; f++) {
+    ck_assert_int_eq(gwr_decision_str(d, f, &v), GWR_OK);
+    (void)gwr_decision_copy(d, f, buf, sizeof buf, &n);
+  }
+  for (l = GWR_DL_UPSTREAM_HEADERS; l <= GWR_DL_RETRY_CODES; l++)
+    for (i = 0; i < gwr_decision_list_count(d, l); i++) {
+      ck_assert_int_eq(gwr_decision_list_str(d, l, i, GWR_IF_NAME, &v), GWR_OK);
+      (void)gwr_decision_list_int(d, l, i, GWR_IF_OP);
+    }
+  ck_assert_int_ne(gwr_headers_apply(d, GWR_DL_REQUEST_HEADER_OPS, in, 4, out, 8, &n), GWR_E_INVALID);
+}
+
+static void count_kinds(const gwr_decision *d, size_t *redirects, size_t *rewrites, size_t *preflights) {
+  gwr_str p;
+  gwr_decision_str(d, GWR_DS_UPSTREAM_PATH, &p);
+  *redirects += gwr_decision_action(d) == GWR_ACTION_REDIRECT;
+  *rewrites += p.len >= 4 && memcmp(p.ptr, "/new", 4) == 0;
+  *preflights += gwr_decision_int(d, GWR_DI_STATUS) == 204;
+}
+
 START_TEST(test_match_does_not_allocate) {
   gwr_allocator al = GWR_ALLOCATOR_INIT;
   gwr_config *cfg;
   gwr_table *t;
   gwr_decision *d;
-  gwr_header hs[2];
-  const char *paths[] = {"/re/123", "/re/x", "/exact", "/p/q?q=42", "/a/../exact", "/none"};
-  size_t before, i;
+  gwr_header hs[4], applied[8];
+  const char *paths[] = {"/re/123", "/re/x", "/exact", "/p/q?q=42", "/a/../exact", "/none",
+                         "/rw/x/y?z=1", "/old/p?q", "/rw"};
+  size_t before, i, redirects = 0, rewrites = 0, preflights = 0;
   al.malloc = count_malloc;
   al.free = count_free;
   ck_assert_int_eq(gwr_config_new(&cfg, &al), GWR_OK);
@@ -72,18 +109,27 @@ START_TEST(test_match_does_not_allocate) {
   hs[0].value = s("1");
   hs[1].name = s("x-a");
   hs[1].value = s("2");
+  hs[2].name = s("Origin");
+  hs[2].value = s("https://app.example.com");
+  hs[3].name = s("Access-Control-Request-Method");
+  hs[3].value = s("PUT");
   before = allocations;
   for (i = 0; i < 6000; i++) {
     gwr_request req = GWR_REQUEST_INIT;
     req.host = s(i % 2 ? "a.example.com" : "A.B.Example.com:80");
-    req.path = s(paths[i % 6]);
-    req.method = s("GET");
+    req.path = s(paths[i % 9]);
+    req.method = s(i % 4 == 3 ? "OPTIONS" : "GET");
     req.headers = hs;
-    req.header_count = 2;
+    req.header_count = 4;
     req.choice = i * 2654435761u;
     ck_assert_int_eq(gwr_match(d, t, &req), GWR_OK);
     ck_assert_int_ne(gwr_decision_action(d), GWR_ACTION_NONE);
+    read_everything(d, hs, applied);
+    count_kinds(d, &redirects, &rewrites, &preflights);
   }
+  ck_assert_uint_gt(redirects, 0); /* the filters really ran */
+  ck_assert_uint_gt(rewrites, 0);
+  ck_assert_uint_gt(preflights, 0);
   ck_assert_uint_eq(allocations, before);
   gwr_decision_free(d);
   gwr_table_unref(t);
