@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The demo: build gwroute, then route the seed scenarios (the /v1 /v2 API
 # routes, the 90/10 canary, the X-Debug header route, the cross-namespace
-# ReferenceGrant) through `gwroute route`, and print the status report.
+# ReferenceGrant, header stamping, mirroring and an HTTPS redirect) through
+# `gwroute route`, and print the status report.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/.ci/deps.sh"
@@ -21,8 +22,15 @@ i=0
 while [ $i -lt 1000 ]; do
   printf '{"host":"api.example.com","path":"/orders","key":"user-%d"}\n' $i
   i=$((i + 1))
-done | "$build/gwroute" route -f "$top/examples/manifests" |
+done | "$build/gwroute" route -f "$top/examples/manifests" 2>/dev/null |
   grep -o '"name":"api-[a-z]*","port"' | sort | uniq -c
+echo
+echo "== mirror sampling over 1000 keyed requests to web.example.com (expect about 100 copies)"
+i=0
+while [ $i -lt 1000 ]; do
+  printf '{"host":"web.example.com","path":"/","key":"visitor-%d"}\n' $i
+  i=$((i + 1))
+done | "$build/gwroute" route -f "$top/examples/manifests" 2>/dev/null | grep -c '"mirrors":\[{' || true
 echo
 echo "== gwroute status -f examples/manifests (route conditions)"
 "$build/gwroute" status -f "$top/examples/manifests" |
