@@ -20,6 +20,7 @@ struct gwr_decision {
   char *path_buf;               /* normalised path (+ query) */
   char *join_buf;               /* a header's values joined with ',' */
   char host_buf[GWR_HOST_MAX];  /* lowercase host without port */
+  char sni_buf[GWR_HOST_MAX];   /* lowercase TLS server name */
   /* result */
   int32_t action;
   int32_t status;

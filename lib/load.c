@@ -661,6 +661,10 @@ static void read_session(reader *r, const gwr__node *m, gwr__session *sp) {
       get_str(r, c, "name", &sp->name, 1);
     }
     pop(r, s2);
+    if (gwr__sv_eq_cstr(sp->type, "Cookie")) { /* digest 6.3 defaults */
+      if (!sp->cookie_path.ptr) sp->cookie_path = gwr__sv_cstr("/");
+      if (!sp->lifetime.ptr) sp->lifetime = gwr__sv_cstr("Session");
+    }
   }
   pop(r, saved);
 }

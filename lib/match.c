@@ -15,7 +15,7 @@
 
 /* Host without port, one trailing dot removed, lowercased (A24).
  * Returns 0 when it does not fit (then only catch-all hostnames match). */
-static int normalise_host(gwr_decision *d, gwr_str host, gwr__sv *out) {
+static int normalise_host(char *buf, gwr_str host, gwr__sv *out) {
   size_t n = host.len, i;
   if (n && host.ptr[0] == '[') {
     const char *end = memchr(host.ptr, ']', n);
@@ -27,12 +27,12 @@ static int normalise_host(gwr_decision *d, gwr_str host, gwr__sv *out) {
   }
   if (n && host.ptr[n - 1] == '.') n--;
   if (n > 253) { /* longer than any DNS name: only catch-all hostnames match */
-    *out = gwr__sv_make(d->host_buf, 0);
+    *out = gwr__sv_make(buf, 0);
     return 0;
   }
-  for (i = 0; i < n; i++) d->host_buf[i] = gwr__lower(host.ptr[i]);
-  d->host_buf[n] = '\0';
-  *out = gwr__sv_make(d->host_buf, n);
+  for (i = 0; i < n; i++) buf[i] = gwr__lower(host.ptr[i]);
+  buf[n] = '\0';
+  *out = gwr__sv_make(buf, n);
   return 1;
 }
 
@@ -350,10 +350,33 @@ static int is_https(gwr_str scheme) {
   return scheme.len == 5 && memcmp(scheme.ptr, "https", 5) == 0;
 }
 
+/* A26: the listener is chosen by SNI; a Host that belongs to another
+ * listener of the port is misdirected (421); one no listener takes is 404. */
+static void match_https(gwr_decision *d, const gwr_table *t, const gwr__tgateway *g, uint32_t port,
+                        gwr__sv host, int host_ok) {
+  gwr__sv sni;
+  int sni_ok = normalise_host(d->sni_buf, d->req.sni.len ? d->req.sni : d->req.host, &sni);
+  uint32_t li = pick_listener(t, g, port, 1, sni, sni_ok), by_host;
+  if (li == GWR_NONE) {
+    d->action = GWR_ACTION_REJECT;
+    d->reason = "no listener for the TLS server name";
+    return;
+  }
+  by_host = pick_listener(t, g, port, 1, host, host_ok);
+  if (by_host == GWR_NONE) {
+    respond(d, 404, "no listener matches the host");
+  } else if (by_host != li) {
+    d->listener = &t->listeners[li];
+    respond(d, 421, "misdirected request: the host belongs to another listener");
+  } else {
+    route_on_listener(d, t, li, host, host_ok);
+  }
+}
+
 int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
   const gwr__tgateway *g;
-  gwr__sv host, sni;
-  int host_ok, sni_ok, https;
+  gwr__sv host;
+  int host_ok, https;
   uint32_t port, li;
   if (!d || !t || !req || gwr__request_copy(&d->req, req) != GWR_OK) return GWR_E_INVALID;
   if (d->join_cap < t->opt.max_header_bytes) return GWR_E_LIMIT;
@@ -362,35 +385,16 @@ int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
   if (!(g = find_gateway(t, d->req.gateway))) return GWR_E_NOTFOUND;
   https = is_https(d->req.scheme);
   port = d->req.port ? d->req.port : (https ? 443 : 80);
-  host_ok = normalise_host(d, d->req.host, &host);
+  host_ok = normalise_host(d->host_buf, d->req.host, &host);
   d->up_host = d->req.host;
-  if (!https) {
-    li = pick_listener(t, g, port, 0, host, host_ok);
-    if (li == GWR_NONE) return respond(d, 404, "no listener matches the host"), GWR_OK;
-    route_on_listener(d, t, li, host, host_ok);
+  if (https) {
+    match_https(d, t, g, port, host, host_ok);
     return GWR_OK;
   }
-  {
-    char sni_buf[GWR_HOST_MAX];
-    uint32_t by_host;
-    memcpy(sni_buf, d->host_buf, host.len + 1);
-    host = gwr__sv_make(sni_buf, host.len);
-    sni_ok = normalise_host(d, d->req.sni.len ? d->req.sni : d->req.host, &sni);
-    li = pick_listener(t, g, port, 1, sni, sni_ok);
-    memcpy(d->host_buf, sni_buf, host.len + 1); /* the host again, for matching */
-    host = gwr__sv_make(d->host_buf, host.len);
-    if (li == GWR_NONE) {
-      d->action = GWR_ACTION_REJECT;
-      d->reason = "no listener for the TLS server name";
-      return GWR_OK;
-    }
-    by_host = pick_listener(t, g, port, 1, host, host_ok);
-    if (by_host == GWR_NONE) return respond(d, 404, "no listener matches the host"), GWR_OK;
-    if (by_host != li) {
-      d->listener = &t->listeners[li];
-      return respond(d, 421, "misdirected request: the host belongs to another listener"), GWR_OK;
-    }
+  li = pick_listener(t, g, port, 0, host, host_ok);
+  if (li == GWR_NONE)
+    respond(d, 404, "no listener matches the host");
+  else
     route_on_listener(d, t, li, host, host_ok);
-  }
   return GWR_OK;
 }
