@@ -300,33 +300,50 @@ static int place_entries(cctx *c, gwr__tlistener *tl) {
   return GWR_OK;
 }
 
+/* The literal directory a regex is confined to: the text before its first
+ * metacharacter (a quantified last literal excluded), cut back to the last
+ * '/'. "/api/v[0-9]+" hangs on "/api"; anything with '|' or not starting
+ * with '/' hangs on the root. A node's regexes are only tried for paths
+ * under that directory, which the regex requires anyway. */
+static gwr__sv regex_dir(gwr__sv re) {
+  static const char meta[] = ".[]()*+?{}|^$\\";
+  size_t i, cut = 0;
+  if (re.len == 0 || re.ptr[0] != '/' || memchr(re.ptr, '|', re.len)) return gwr__sv_make(re.ptr, 0);
+  for (i = 0; i < re.len && !strchr(meta, re.ptr[i]); i++) {
+  }
+  if (i < re.len && i > 0 && (re.ptr[i] == '*' || re.ptr[i] == '?' || re.ptr[i] == '{')) i--;
+  for (; i > 0; i--)
+    if (re.ptr[i - 1] == '/') {
+      cut = i - 1;
+      break;
+    }
+  return gwr__sv_make(re.ptr, cut);
+}
+
 static void hang_entries(cctx *c, gwr__tlistener *tl) {
   size_t i;
   for (i = 0; i < tl->entry_count; i++) {
     gwr__entry *e = &tl->entries[i];
     const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
     uint32_t before = tl->bucket_count;
+    gwr__sv at;
     e->bucket = bucket_for(tl, e->host);
     if (tl->bucket_count != before) tl->buckets[e->bucket].root = new_node(tl);
-    e->exact_list = m->path_type == GWR_PATH_EXACT;
-    e->node = m->path_type == GWR_PATH_REGEX
-                  ? GWR_NONE
-                  : node_for(tl, tl->buckets[e->bucket].root, trie_path(m), e->exact_list);
+    e->list = m->path_type == GWR_PATH_EXACT ? GWR_LIST_EXACT
+              : m->path_type == GWR_PATH_REGEX ? GWR_LIST_REGEX : GWR_LIST_PREFIX;
+    at = e->list == GWR_LIST_REGEX ? regex_dir(m->path) : trie_path(m);
+    e->node = node_for(tl, tl->buckets[e->bucket].root, at, e->list == GWR_LIST_EXACT);
   }
 }
 
-/* Group entries by list (a bucket's regex list, a node's Exact list, a
- * node's PathPrefix list), rank order inside each group, and record the
- * ranges. */
+/* Group entries by list (node, kind), rank order inside each group, and
+ * record the ranges. */
 typedef struct listed {
   uint64_t list;
   uint32_t rank;
 } listed;
 
-static uint64_t list_of(const gwr__entry *e) {
-  if (e->node == GWR_NONE) return (uint64_t)e->bucket;
-  return ((uint64_t)1 << 62) | ((uint64_t)e->node << 1) | (uint64_t)e->exact_list;
-}
+static uint64_t list_of(const gwr__entry *e) { return ((uint64_t)e->node << 2) | (uint64_t)e->list; }
 
 static int listed_cmp(const void *x, const void *y) {
   const listed *a = x, *b = y;
@@ -335,8 +352,7 @@ static int listed_cmp(const void *x, const void *y) {
 }
 
 static gwr__list *list_slot(gwr__tlistener *tl, const gwr__entry *e) {
-  if (e->node == GWR_NONE) return &tl->buckets[e->bucket].regex;
-  return e->exact_list ? &tl->nodes[e->node].exact : &tl->nodes[e->node].prefix;
+  return &tl->nodes[e->node].lists[e->list];
 }
 
 static int build_lists(cctx *c, gwr__tlistener *tl) {

@@ -178,19 +178,22 @@ static void scan_list(search *s, gwr__list l) {
   }
 }
 
+/* Walk the path's segments from the bucket root: every node reached offers
+ * its PathPrefix and regex lists; the last one, its Exact list. */
 static void scan_bucket(search *s, uint32_t b) {
   const gwr__tlistener *tl = s->tl;
   uint32_t node = tl->buckets[b].root;
   size_t i = 1;
-  scan_list(s, tl->buckets[b].regex);
+  scan_list(s, tl->nodes[node].lists[GWR_LIST_REGEX]);
   if (s->path.len == 0 || s->path.ptr[0] != '/') return;
-  scan_list(s, tl->nodes[node].prefix);
+  scan_list(s, tl->nodes[node].lists[GWR_LIST_PREFIX]);
   for (;;) {
     size_t start = i;
     while (i < s->path.len && s->path.ptr[i] != '/') i++;
     node = gwr__hmap_get(&tl->children, s->path.ptr + start, i - start, node);
     if (node == GWR_NONE) return;
-    scan_list(s, tl->nodes[node].prefix);
+    scan_list(s, tl->nodes[node].lists[GWR_LIST_PREFIX]);
+    scan_list(s, tl->nodes[node].lists[GWR_LIST_REGEX]);
     if (i >= s->path.len) break;
     i++;
     if (i == s->path.len) { /* trailing '/': an empty last segment */
@@ -199,7 +202,7 @@ static void scan_bucket(search *s, uint32_t b) {
       break;
     }
   }
-  scan_list(s, tl->nodes[node].exact);
+  scan_list(s, tl->nodes[node].lists[GWR_LIST_EXACT]);
 }
 
 /* Every bucket whose hostname matches: exact, each wildcard suffix, catch-all. */

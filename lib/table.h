@@ -4,8 +4,8 @@
  *
  * Per Gateway: its listeners. Per listener: a hostname index (exact map,
  * wildcard-suffix map, catch-all bucket) whose buckets each hold a path
- * trie (segment-keyed nodes with an Exact list and a PathPrefix list) and a
- * regex list. Every list holds match entries pre-sorted by the full
+ * trie (segment-keyed nodes with an Exact, a PathPrefix and a regex list;
+ * a regex hangs on the node of its literal directory prefix). Every list holds match entries pre-sorted by the full
  * precedence key of digest §3.1, as one rank number per listener, so a
  * lookup walks host labels and path segments and takes the lowest rank
  * whose residual predicates (method, headers, query, regex) pass.
@@ -32,9 +32,9 @@ typedef struct gwr__entry {     /* one match entry of one rule on one host */
   uint32_t rule, match;
   uint32_t rule_id;             /* index into table rules (backends) */
   gwr__sv host;                 /* effective hostname (bucket key) */
-  uint32_t bucket, node;        /* where it hangs (node GWR_NONE: regex list) */
+  uint32_t bucket, node;        /* the host bucket and the trie node it hangs on */
   int path_type;
-  int exact_list;               /* on the node's Exact list (else PathPrefix) */
+  int list;                     /* which list of the node: GWR_LIST_* */
   gwr__regex *path_re;
   gwr__sv method;
   gwr__pred *headers, *queries; /* H6/H9: first entry per name only */
@@ -47,13 +47,16 @@ typedef struct gwr__list {
   uint32_t first, count;        /* range of the listener's `order` array */
 } gwr__list;
 
+enum { GWR_LIST_PREFIX = 0, GWR_LIST_EXACT = 1, GWR_LIST_REGEX = 2 };
+
+/* A path trie node: PathPrefix entries ending here, Exact entries equal to
+ * the path here, and regexes whose literal directory prefix ends here. */
 typedef struct gwr__pnode {
-  gwr__list prefix, exact;
+  gwr__list lists[3];           /* indexed by GWR_LIST_* */
 } gwr__pnode;
 
 typedef struct gwr__bucket {
   uint32_t root;                /* node id of "/" */
-  gwr__list regex;
 } gwr__bucket;
 
 typedef struct gwr__tlistener {
