@@ -9,7 +9,7 @@
 #include "table.h"
 
 #define GWR_HOST_MAX 256
-#define GWR_CORS_OPS 4
+#define GWR_CORS_OPS 8 /* two CORS lists (rule, backend) of 4 each */
 #define GWR_OWN_HEADERS 8
 
 struct gwr_decision {

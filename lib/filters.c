@@ -125,7 +125,7 @@ int gwr__filters_compile(gwr__tfilters *out, gwr__arena *ar, const gwr__filter *
       case GWR_FILTER_CORS: rc = compile_cors(out, ar, &f->cors); break;
       case GWR_FILTER_EXTENSION_REF: out->extensions[out->extension_count++] = &f->extension; break;
       case GWR_FILTER_MIRROR:
-        if ((ab = mirror_of(rule, f))) add_mirror(out, ab, &f->mirror, seed * 31 + i);
+        if ((ab = mirror_of(rule, f))) add_mirror(out, ab, &f->mirror, GWR_MIRROR_SEED(seed, i));
         break;
       default: break;
     }
@@ -244,6 +244,8 @@ static int split_origin(gwr__sv o, gwr__sv *scheme, gwr__sv *host, int *port) {
   return host->len > 0;
 }
 
+static int star_only(const gwr__sv *items, size_t n) { return n == 1 && gwr__sv_eq_cstr(items[0], "*"); }
+
 /* Host `*` in a pattern matches one or more labels (never the bare suffix). */
 static int origin_host_matches(gwr__sv pattern, gwr__sv host) {
   if (gwr__sv_eq_cstr(pattern, "*")) return 1;
@@ -259,6 +261,7 @@ static int origin_allowed(const gwr__cors *c, gwr__sv origin) {
   gwr__sv os, oh, ps, ph;
   int op, pp;
   size_t i;
+  if (star_only(c->origins, c->origin_count)) return 1; /* any origin, "null" included */
   if (!split_origin(origin, &os, &oh, &op)) return 0;
   for (i = 0; i < c->origin_count; i++) {
     if (gwr__sv_eq_cstr(c->origins[i], "*")) return 1;
@@ -268,8 +271,6 @@ static int origin_allowed(const gwr__cors *c, gwr__sv origin) {
   }
   return 0;
 }
-
-static int star_only(const gwr__sv *items, size_t n) { return n == 1 && gwr__sv_eq_cstr(items[0], "*"); }
 
 static void own_header(gwr_decision *d, const char *name, gwr__sv value) {
   if (d->own_count >= GWR_OWN_HEADERS || !value.len) return;

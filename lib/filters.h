@@ -17,6 +17,11 @@ typedef struct gwr__match_view {
   gwr__sv prefix;     /* the matched PathPrefix value (for ReplacePrefixMatch) */
 } gwr__match_view;
 
+/* The sampling seed of mirror filter i of a list: never the seed (0) the
+ * weighted backend choice hashes the key with, so sampling and backend
+ * choice are independent. */
+#define GWR_MIRROR_SEED(list_seed, i) (((list_seed) * 31 + (i)) ^ 0x6d6972726f72ULL)
+
 /* A CORS preflight on this filter list is answered (F31): returns 1. */
 int gwr__filters_preflight(gwr_decision *d, const gwr__tfilters *f);
 
