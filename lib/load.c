@@ -575,6 +575,11 @@ static int read_filter(reader *r, const gwr__node *m, void *elem) {
     return !r->failed;
   }
   f->type = filter_types[i].type;
+  if (f->type == GWR_FILTER_EXTERNAL_AUTH) { /* F37: fail closed, never skip authentication */
+    size_t s = push_key(r, "type");
+    rule_unsupported(r, r->rule, "filter type", f->type_text);
+    pop(r, s);
+  }
   {
     const gwr__node *mb = enter(r, m, filter_types[i].member, &saved);
     if (!mb)
