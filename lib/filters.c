@@ -288,8 +288,8 @@ static void cors_preflight(gwr_decision *d, const gwr__tfilters *f, gwr__sv orig
   d->reason = "CORS preflight";
   d->own_count = 0;
   if (!origin_allowed(c, origin)) return;
-  if (!first_header(d, "access-control-request-method", &acrm)) acrm.len = 0;
-  if (!first_header(d, "access-control-request-headers", &acrh)) acrh.len = 0;
+  if (!first_header(d, "access-control-request-method", &acrm)) acrm = gwr__sv_make("", 0);
+  if (!first_header(d, "access-control-request-headers", &acrh)) acrh = gwr__sv_make("", 0);
   own_header(d, "Access-Control-Allow-Origin", star_only(c->origins, c->origin_count) && !creds ? gwr__sv_cstr("*") : origin);
   own_header(d, "Access-Control-Allow-Methods",
              star_only(c->methods, c->method_count) ? (creds ? acrm : gwr__sv_cstr("*")) : f->cors_methods);

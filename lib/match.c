@@ -145,7 +145,7 @@ static int value_matches(gwr_decision *d, const gwr__pred *p, gwr__sv v) {
 
 static int entry_matches(gwr_decision *d, const gwr__entry *e, gwr__sv path, gwr__sv query) {
   uint32_t i;
-  gwr__sv v;
+  gwr__sv v = {NULL, 0};
   if (e->method.len && !gwr__sv_eq(e->method, d->req.method)) return 0;
   for (i = 0; i < e->header_count; i++)
     if (!header_value(d, e->headers[i].name, &v) || !value_matches(d, &e->headers[i], v)) return 0;
