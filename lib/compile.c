@@ -279,8 +279,9 @@ static size_t segment_count(gwr__sv p) {
   return n + 1;
 }
 
-/* Place every entry: its bucket, and its trie node or the regex list. */
-static int place_entries(cctx *c, gwr__tlistener *tl) {
+/* Size the host maps and the trie: the path map starts as a heap scratch
+ * sized for every segment and is compacted after (see compile_listener). */
+static int place_entries(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
   size_t i, segs = 0, hosts = 0;
   int rc;
   for (i = 0; i < tl->entry_count; i++) {
@@ -288,14 +289,14 @@ static int place_entries(cctx *c, gwr__tlistener *tl) {
     const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
     segs += segment_count(m->path);
   }
-  hosts = tl->entry_count;
-  if ((rc = gwr__hmap_init(&tl->children, c->ar, segs)) != GWR_OK ||
+  for (i = first; i < last; i++) hosts += c->att->bindings[i].host_count;
+  if ((rc = gwr__hmap_init_heap(&tl->children, &c->t->alloc, segs)) != GWR_OK ||
       (rc = gwr__hmap_init(&tl->exact_hosts, c->ar, hosts)) != GWR_OK ||
       (rc = gwr__hmap_init(&tl->wild_hosts, c->ar, hosts)) != GWR_OK)
     return rc;
   tl->any_bucket = GWR_NONE;
-  tl->buckets = gwr__arena_array(c->ar, tl->entry_count + 1, sizeof *tl->buckets);
-  tl->nodes = gwr__arena_array(c->ar, segs + tl->entry_count + 1, sizeof *tl->nodes);
+  tl->buckets = gwr__arena_array(c->ar, hosts + 1, sizeof *tl->buckets);
+  tl->nodes = gwr__arena_array(c->ar, segs + hosts + 1, sizeof *tl->nodes);
   if (!tl->buckets || !tl->nodes) return GWR_E_NOMEM;
   return GWR_OK;
 }
@@ -320,19 +321,43 @@ static gwr__sv regex_dir(gwr__sv re) {
   return gwr__sv_make(re.ptr, cut);
 }
 
+static int bucket_cmp(const void *x, const void *y) {
+  const gwr__entry *a = x, *b = y;
+  if (a->bucket != b->bucket) return a->bucket < b->bucket ? -1 : 1;
+  return a->rank < b->rank ? -1 : (a->rank > b->rank);
+}
+
+/* Every entry into its host bucket; entries regrouped by bucket (rank order
+ * kept inside); trie nodes only for buckets too large to scan linearly. */
 static void hang_entries(cctx *c, gwr__tlistener *tl) {
-  size_t i;
+  uint32_t i;
   for (i = 0; i < tl->entry_count; i++) {
     gwr__entry *e = &tl->entries[i];
     const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
-    uint32_t before = tl->bucket_count;
-    gwr__sv at;
     e->bucket = bucket_for(tl, e->host);
-    if (tl->bucket_count != before) tl->buckets[e->bucket].root = new_node(tl);
     e->list = m->path_type == GWR_PATH_EXACT ? GWR_LIST_EXACT
               : m->path_type == GWR_PATH_REGEX ? GWR_LIST_REGEX : GWR_LIST_PREFIX;
-    at = e->list == GWR_LIST_REGEX ? regex_dir(m->path) : trie_path(m);
-    e->node = node_for(tl, tl->buckets[e->bucket].root, at, e->list == GWR_LIST_EXACT);
+    e->path = m->path_type == GWR_PATH_REGEX ? m->path : trie_path(m);
+  }
+  qsort(tl->entries, tl->entry_count, sizeof *tl->entries, bucket_cmp);
+  for (i = 0; i < tl->entry_count; i++) {
+    gwr__entry *e = &tl->entries[i];
+    gwr__bucket *b = &tl->buckets[e->bucket];
+    if (b->count++ == 0) {
+      b->first = i;
+      b->min_rank = e->rank;
+    }
+  }
+  for (i = 0; i < tl->bucket_count; i++)
+    if (tl->buckets[i].count > GWR_LINEAR_BUCKET) tl->buckets[i].root = new_node(tl);
+  for (i = 0; i < tl->entry_count; i++) {
+    gwr__entry *e = &tl->entries[i];
+    const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
+    e->node = GWR_NONE;
+    if (tl->buckets[e->bucket].count > GWR_LINEAR_BUCKET)
+      e->node = node_for(tl, tl->buckets[e->bucket].root,
+                         e->list == GWR_LIST_REGEX ? regex_dir(m->path) : e->path,
+                         e->list == GWR_LIST_EXACT);
   }
 }
 
@@ -340,7 +365,7 @@ static void hang_entries(cctx *c, gwr__tlistener *tl) {
  * record the ranges. */
 typedef struct listed {
   uint64_t list;
-  uint32_t rank;
+  uint32_t rank, index;
 } listed;
 
 static uint64_t list_of(const gwr__entry *e) { return ((uint64_t)e->node << 2) | (uint64_t)e->list; }
@@ -356,7 +381,7 @@ static gwr__list *list_slot(gwr__tlistener *tl, const gwr__entry *e) {
 }
 
 static int build_lists(cctx *c, gwr__tlistener *tl) {
-  uint32_t i;
+  uint32_t i, k = 0;
   listed *tmp = gwr__calloc(&c->t->alloc, tl->entry_count + 1, sizeof *tmp);
   tl->order = gwr__arena_array(c->ar, tl->entry_count + 1, sizeof(uint32_t));
   if (!tmp || !tl->order) {
@@ -364,25 +389,35 @@ static int build_lists(cctx *c, gwr__tlistener *tl) {
     return GWR_E_NOMEM;
   }
   for (i = 0; i < tl->entry_count; i++) {
-    tmp[i].list = list_of(&tl->entries[i]);
-    tmp[i].rank = i; /* entries are stored in rank order */
+    if (tl->entries[i].node == GWR_NONE) continue; /* a linear bucket's */
+    tmp[k].list = list_of(&tl->entries[i]);
+    tmp[k].rank = tl->entries[i].rank;
+    tmp[k++].index = i;
   }
-  qsort(tmp, tl->entry_count, sizeof *tmp, listed_cmp);
-  for (i = 0; i < tl->entry_count; i++) {
-    gwr__list *l = list_slot(tl, &tl->entries[tmp[i].rank]);
+  qsort(tmp, k, sizeof *tmp, listed_cmp);
+  for (i = 0; i < k; i++) {
+    gwr__list *l = list_slot(tl, &tl->entries[tmp[i].index]);
     if (l->count == 0) l->first = i;
     l->count++;
-    tl->order[i] = tmp[i].rank;
+    tl->order[i] = tmp[i].index;
   }
   gwr__free(&c->t->alloc, tmp);
   return GWR_OK;
 }
 
 static int compile_listener(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
+  gwr__hmap scratch;
   int rc;
   if ((rc = build_entries(c, tl, first, last)) != GWR_OK) return rc;
-  if ((rc = place_entries(c, tl)) != GWR_OK) return rc;
+  if ((rc = place_entries(c, tl, first, last)) != GWR_OK) {
+    gwr__hmap_free_heap(&tl->children, &c->t->alloc);
+    return rc;
+  }
   hang_entries(c, tl);
+  scratch = tl->children;
+  rc = gwr__hmap_compact(&tl->children, c->ar, &scratch);
+  gwr__hmap_free_heap(&scratch, &c->t->alloc);
+  if (rc != GWR_OK) return rc;
   return build_lists(c, tl);
 }
 

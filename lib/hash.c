@@ -13,17 +13,60 @@ uint64_t gwr__hash(const void *p, size_t n, uint64_t seed) {
   return XXH3_64bits_withSeed(p, n, seed);
 }
 
-int gwr__hmap_init(gwr__hmap *m, gwr__arena *ar, size_t n) {
-  size_t cap = 8, i;
+static size_t capacity_for(size_t n) {
+  size_t cap = 8;
   while (cap < n * 2 + 1) {
-    if (cap > (size_t)UINT32_MAX / 4) return GWR_E_LIMIT;
+    if (cap > (size_t)UINT32_MAX / 4) return 0;
     cap *= 2;
   }
-  m->slots = gwr__arena_array(ar, cap, sizeof *m->slots);
-  if (!m->slots) return GWR_E_NOMEM;
+  return cap;
+}
+
+static void clear_slots(gwr__hmap *m, size_t cap) {
+  size_t i;
   for (i = 0; i < cap; i++) m->slots[i].value = UINT32_MAX;
   m->mask = (uint32_t)(cap - 1);
   m->count = 0;
+}
+
+int gwr__hmap_init(gwr__hmap *m, gwr__arena *ar, size_t n) {
+  size_t cap = capacity_for(n);
+  if (!cap) return GWR_E_LIMIT;
+  m->slots = gwr__arena_array(ar, cap, sizeof *m->slots);
+  if (!m->slots) return GWR_E_NOMEM;
+  clear_slots(m, cap);
+  return GWR_OK;
+}
+
+int gwr__hmap_init_heap(gwr__hmap *m, const gwr__alloc *a, size_t n) {
+  size_t cap = capacity_for(n);
+  if (!cap) return GWR_E_LIMIT;
+  m->slots = gwr__calloc(a, cap, sizeof *m->slots);
+  if (!m->slots) return GWR_E_NOMEM;
+  clear_slots(m, cap);
+  return GWR_OK;
+}
+
+void gwr__hmap_free_heap(gwr__hmap *m, const gwr__alloc *a) {
+  gwr__free(a, m->slots);
+  m->slots = NULL;
+  m->mask = m->count = 0;
+}
+
+/* Re-insert by the stored hash: seeds are already folded into it. */
+int gwr__hmap_compact(gwr__hmap *dst, gwr__arena *ar, const gwr__hmap *src) {
+  uint32_t i;
+  int rc = gwr__hmap_init(dst, ar, src->count);
+  if (rc != GWR_OK) return rc;
+  for (i = 0; src->slots && i <= src->mask; i++) {
+    const gwr__hmap_slot *s = &src->slots[i];
+    uint32_t j;
+    if (s->value == UINT32_MAX) continue;
+    for (j = (uint32_t)s->hash & dst->mask; dst->slots[j].value != UINT32_MAX; j = (j + 1) & dst->mask) {
+    }
+    dst->slots[j] = *s;
+    dst->count++;
+  }
   return GWR_OK;
 }
 

@@ -26,6 +26,12 @@ typedef struct gwr__hmap {
 
 /* Size the map for up to n keys (arena memory). GWR_OK or GWR_E_NOMEM. */
 int gwr__hmap_init(gwr__hmap *m, gwr__arena *ar, size_t n);
+/* The same, in plain allocator memory (a build-time scratch map). */
+int gwr__hmap_init_heap(gwr__hmap *m, const gwr__alloc *a, size_t n);
+void gwr__hmap_free_heap(gwr__hmap *m, const gwr__alloc *a);
+/* A copy of src sized for its actual count (arena memory): the compact
+ * map a lookup walks, so fewer cache lines are touched. */
+int gwr__hmap_compact(gwr__hmap *dst, gwr__arena *ar, const gwr__hmap *src);
 /* Insert key (seeded); if present, returns the existing value in *existing
  * and does not insert. Returns 1 when inserted, 0 when present. */
 int gwr__hmap_put(gwr__hmap *m, const char *key, size_t len, uint64_t seed,

@@ -163,16 +163,45 @@ typedef struct search {
   gwr__sv path, query;
   int has_query;
   uint32_t best;                /* rank of the best entry so far, GWR_NONE */
+  uint32_t best_index;          /* its index in entries */
 } search;
+
+static void take(search *s, uint32_t index) {
+  s->best = s->tl->entries[index].rank;
+  s->best_index = index;
+}
 
 /* Lists are in rank order: the first passing entry is the list's best. */
 static void scan_list(search *s, gwr__list l) {
   uint32_t i;
   for (i = 0; i < l.count; i++) {
-    uint32_t rank = s->tl->order[l.first + i];
-    if (rank >= s->best) return;
-    if (entry_matches(s->d, &s->tl->entries[rank], s->path, s->query)) {
-      s->best = rank;
+    uint32_t index = s->tl->order[l.first + i];
+    const gwr__entry *e = &s->tl->entries[index];
+    if (e->rank >= s->best) return;
+    if (entry_matches(s->d, e, s->path, s->query)) {
+      take(s, index);
+      return;
+    }
+  }
+}
+
+/* H3/H4 on one entry (regexes are checked with the other predicates). */
+static int path_matches(const gwr__entry *e, gwr__sv path) {
+  if (e->list == GWR_LIST_REGEX) return 1;
+  if (path.len == 0 || path.ptr[0] != '/') return 0;
+  if (e->list == GWR_LIST_EXACT) return gwr__sv_eq(e->path, path);
+  return e->path.len == 0 || (path.len >= e->path.len && memcmp(path.ptr, e->path.ptr, e->path.len) == 0 &&
+                              (path.len == e->path.len || path.ptr[e->path.len] == '/'));
+}
+
+/* A small bucket: its entries, contiguous and in rank order. */
+static void scan_linear(search *s, const gwr__bucket *b) {
+  uint32_t i;
+  for (i = b->first; i < b->first + b->count; i++) {
+    const gwr__entry *e = &s->tl->entries[i];
+    if (e->rank >= s->best) return;
+    if (path_matches(e, s->path) && entry_matches(s->d, e, s->path, s->query)) {
+      take(s, i);
       return;
     }
   }
@@ -184,6 +213,10 @@ static void scan_bucket(search *s, uint32_t b) {
   const gwr__tlistener *tl = s->tl;
   uint32_t node = tl->buckets[b].root;
   size_t i = 1;
+  if (tl->buckets[b].count <= GWR_LINEAR_BUCKET) {
+    scan_linear(s, &tl->buckets[b]);
+    return;
+  }
   scan_list(s, tl->nodes[node].lists[GWR_LIST_REGEX]);
   if (s->path.len == 0 || s->path.ptr[0] != '/') return;
   scan_list(s, tl->nodes[node].lists[GWR_LIST_PREFIX]);
@@ -205,20 +238,23 @@ static void scan_bucket(search *s, uint32_t b) {
   scan_list(s, tl->nodes[node].lists[GWR_LIST_EXACT]);
 }
 
-/* Every bucket whose hostname matches: exact, each wildcard suffix, catch-all. */
+/* Every bucket whose hostname matches: exact, each wildcard suffix, catch-all.
+ * A bucket whose best entry ranks below the best found is skipped. */
 static void scan_hosts(search *s, gwr__sv host, int host_ok) {
   const gwr__tlistener *tl = s->tl;
   size_t i;
+  uint32_t b;
   if (host_ok && host.len) {
-    uint32_t b = gwr__hmap_get(&tl->exact_hosts, host.ptr, host.len, 0);
-    if (b != GWR_NONE) scan_bucket(s, b);
-    for (i = 1; i < host.len; i++)
+    b = gwr__hmap_get(&tl->exact_hosts, host.ptr, host.len, 0);
+    if (b != GWR_NONE && tl->buckets[b].min_rank < s->best) scan_bucket(s, b);
+    for (i = 1; tl->wild_hosts.count && i < host.len; i++)
       if (host.ptr[i] == '.') {
         b = gwr__hmap_get(&tl->wild_hosts, host.ptr + i, host.len - i, 0);
-        if (b != GWR_NONE) scan_bucket(s, b);
+        if (b != GWR_NONE && tl->buckets[b].min_rank < s->best) scan_bucket(s, b);
       }
   }
-  if (tl->any_bucket != GWR_NONE) scan_bucket(s, tl->any_bucket);
+  b = tl->any_bucket;
+  if (b != GWR_NONE && tl->buckets[b].min_rank < s->best) scan_bucket(s, b);
 }
 
 /* ---- listener selection (A25, A26) ----------------------------------------------- */
@@ -290,9 +326,7 @@ static void finish(gwr_decision *d, const gwr_table *t, const gwr__entry *e, con
   mv.query = s->query;
   mv.has_query = s->has_query;
   mv.host = host;
-  mv.prefix = e->path_type == GWR_PATH_PREFIX
-                  ? t->att.routes[e->route].r->rules[e->rule].matches[e->match].path
-                  : gwr__sv_make("", 0);
+  mv.prefix = e->list == GWR_LIST_PREFIX ? e->path : gwr__sv_make("", 0); /* F21: Pn */
   d->trule = r;
   if (gwr__filters_preflight(d, &r->filters) || !gwr__filters_apply(d, 0, &r->filters, &mv)) return;
   tb = choose_backend(d, t, r);
@@ -316,7 +350,7 @@ static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, 
     return;
   }
   {
-    const gwr__entry *e = &s.tl->entries[s.best];
+    const gwr__entry *e = &s.tl->entries[s.best_index];
     d->route = &t->att.routes[e->route];
     d->rule = (int32_t)e->rule;
     d->match = (int32_t)e->match;

@@ -32,6 +32,7 @@ typedef struct gwr__entry {     /* one match entry of one rule on one host */
   uint32_t rule, match;
   uint32_t rule_id;             /* index into table rules (backends) */
   gwr__sv host;                 /* effective hostname (bucket key) */
+  gwr__sv path;                 /* Exact value, or PathPrefix value without its trailing '/' */
   uint32_t bucket, node;        /* the host bucket and the trie node it hangs on */
   int path_type;
   int list;                     /* which list of the node: GWR_LIST_* */
@@ -55,8 +56,15 @@ typedef struct gwr__pnode {
   gwr__list lists[3];           /* indexed by GWR_LIST_* */
 } gwr__pnode;
 
+/* Buckets of at most this many entries are scanned linearly (their entries
+ * are contiguous and in rank order: a few cache lines, no hashing); larger
+ * ones walk the path trie. */
+#define GWR_LINEAR_BUCKET 16
+
 typedef struct gwr__bucket {
-  uint32_t root;                /* node id of "/" */
+  uint32_t root;                /* node id of "/" (trie buckets) */
+  uint32_t min_rank;            /* its best entry's rank */
+  uint32_t first, count;        /* its entries: entries[first .. first+count) */
 } gwr__bucket;
 
 typedef struct gwr__tlistener {
@@ -69,7 +77,7 @@ typedef struct gwr__tlistener {
   gwr__pnode *nodes;
   uint32_t node_count;
   gwr__hmap children;           /* key: segment, seed: parent node id -> child node */
-  gwr__entry *entries;          /* sorted by rank */
+  gwr__entry *entries;          /* grouped by bucket, rank order inside */
   uint32_t entry_count;
   uint32_t *order;              /* entry indexes grouped by list, rank order inside */
 } gwr__tlistener;
