@@ -110,6 +110,7 @@ void gwr_config_free(gwr_config *cfg) {
   gwr__vec_free(&m->secrets, &a);
   gwr__vec_free(&m->namespaces, &a);
   gwr__vec_free(&m->problems, &a);
+  gwr__free(&a, cfg->seen);
   gwr__store_unref(cfg->store);
   gwr__free(&a, cfg);
 }

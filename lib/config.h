@@ -40,6 +40,10 @@ struct gwr_config {
   gwr__options opt;
   gwr__sv controller;       /* empty: every GatewayClass is ours */
   size_t next_order;
+  /* hashes of (kind, namespace, name) of kept objects, open addressing:
+   * the duplicate check of load.c in O(1) instead of a scan */
+  uint64_t *seen;
+  size_t seen_cap, seen_count;
 };
 
 /* load.c: read every object of the document tree `root` into the model.

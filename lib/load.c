@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "hash.h"
 
 typedef struct reader {
   gwr_config *cfg;
@@ -991,19 +992,66 @@ static int record_problem(reader *r, const char *field_path, const char *msg,
 }
 
 /* Store an object that read and validated cleanly, unless it is a duplicate. */
+/* A nonzero 64-bit identity of (kind slot, namespace, name). */
+static uint64_t object_key(int slot, const gwr__meta *m) {
+  uint64_t h = gwr__hash(m->ns.ptr, m->ns.len, (uint64_t)slot + 1);
+  h = gwr__hash(m->name.ptr, m->name.len, h);
+  return h ? h : 1;
+}
+
+static int seen_grow(gwr_config *cfg) {
+  size_t ncap = cfg->seen_cap ? cfg->seen_cap * 2 : 1024, i;
+  uint64_t *n = gwr__calloc(&cfg->alloc, ncap, sizeof *n);
+  if (!n) return GWR_E_NOMEM;
+  for (i = 0; i < cfg->seen_cap; i++) {
+    size_t j;
+    if (!cfg->seen[i]) continue;
+    for (j = cfg->seen[i] & (ncap - 1); n[j]; j = (j + 1) & (ncap - 1)) {
+    }
+    n[j] = cfg->seen[i];
+  }
+  gwr__free(&cfg->alloc, cfg->seen);
+  cfg->seen = n;
+  cfg->seen_cap = ncap;
+  return GWR_OK;
+}
+
+/* Insert key; 1 when it was already there (a possible duplicate). */
+static int seen_put(gwr_config *cfg, uint64_t key, int *was) {
+  size_t j;
+  if ((cfg->seen_count + 1) * 2 > cfg->seen_cap && seen_grow(cfg) != GWR_OK) return GWR_E_NOMEM;
+  for (j = key & (cfg->seen_cap - 1); cfg->seen[j]; j = (j + 1) & (cfg->seen_cap - 1))
+    if (cfg->seen[j] == key) {
+      *was = 1;
+      return GWR_OK;
+    }
+  cfg->seen[j] = key;
+  cfg->seen_count++;
+  *was = 0;
+  return GWR_OK;
+}
+
+static const gwr__meta *find_kept(const gwr__vec *v, const gwr__meta *meta) {
+  size_t i;
+  for (i = 0; i < v->len; i++)
+    if (same_object(GWR_VEC_AT(v, void *, i), meta)) return GWR_VEC_AT(v, void *, i);
+  return NULL;
+}
+
+/* Store an object that read and validated cleanly, unless it is a duplicate. */
 static int keep_object(reader *r, int slot, void *obj, gwr__meta *meta) {
   gwr__vec *v = slot_vec(&r->cfg->model, slot);
-  size_t i;
+  const gwr__meta *first;
   void **cell;
-  for (i = 0; i < v->len; i++)
-    if (same_object(GWR_VEC_AT(v, void *, i), meta)) {
-      const gwr__meta *first = GWR_VEC_AT(v, void *, i);
-      char msg[512];
-      snprintf(msg, sizeof msg, "duplicate object (first defined at %s:%u)",
-               first->source ? first->source : "<input>", (unsigned)first->line);
-      return record_problem(r, "metadata.name", msg, meta->line, 0);
-    }
+  int was = 0, rc;
   if (r->cfg->model.objects >= r->cfg->opt.max_objects) return GWR_E_LIMIT;
+  if ((rc = seen_put(r->cfg, object_key(slot, meta), &was)) != GWR_OK) return rc;
+  if (was && (first = find_kept(v, meta)) != NULL) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "duplicate object (first defined at %s:%u)",
+             first->source ? first->source : "<input>", (unsigned)first->line);
+    return record_problem(r, "metadata.name", msg, meta->line, 0);
+  }
   cell = gwr__vec_push(v, &r->cfg->alloc);
   if (!cell) return GWR_E_NOMEM;
   *cell = obj;
