@@ -405,6 +405,22 @@ static int build_lists(cctx *c, gwr__tlistener *tl) {
   return GWR_OK;
 }
 
+/* Copy each entry's path and method next to its bucket neighbours', in
+ * entry order, so a scan reads one run of memory instead of chasing
+ * pointers into the objects. */
+static int pack_strings(cctx *c, gwr__tlistener *tl) {
+  uint32_t i;
+  for (i = 0; i < tl->entry_count; i++) {
+    gwr__entry *e = &tl->entries[i];
+    char *p = gwr__arena_strndup(c->ar, e->path.ptr ? e->path.ptr : "", e->path.len);
+    char *m = gwr__arena_strndup(c->ar, e->method.ptr ? e->method.ptr : "", e->method.len);
+    if (!p || !m) return GWR_E_NOMEM;
+    e->path.ptr = p;
+    e->method.ptr = m;
+  }
+  return GWR_OK;
+}
+
 static int compile_listener(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
   gwr__hmap scratch;
   int rc;
@@ -414,6 +430,10 @@ static int compile_listener(cctx *c, gwr__tlistener *tl, size_t first, size_t la
     return rc;
   }
   hang_entries(c, tl);
+  if ((rc = pack_strings(c, tl)) != GWR_OK) {
+    gwr__hmap_free_heap(&tl->children, &c->t->alloc);
+    return rc;
+  }
   scratch = tl->children;
   rc = gwr__hmap_compact(&tl->children, c->ar, &scratch);
   gwr__hmap_free_heap(&scratch, &c->t->alloc);

@@ -59,7 +59,7 @@ typedef struct gwr__pnode {
 /* Buckets of at most this many entries are scanned linearly (their entries
  * are contiguous and in rank order: a few cache lines, no hashing); larger
  * ones walk the path trie. */
-#define GWR_LINEAR_BUCKET 16
+#define GWR_LINEAR_BUCKET 32
 
 typedef struct gwr__bucket {
   uint32_t root;                /* node id of "/" (trie buckets) */
