@@ -571,9 +571,11 @@ static int add_binding(actx *a, gwr__vec *bindings, size_t route, size_t listene
   size_t i;
   gwr__binding *b;
   const gwr__att_route *ar = &a->out->routes[route];
-  for (i = 0; i < bindings->len; i++) {
-    b = &GWR_VEC_AT(bindings, gwr__binding, i);
-    if (b->route == route && b->listener == listener) return GWR_OK;
+  /* a route's bindings are pushed together: look back over its own only */
+  for (i = bindings->len; i > 0; i--) {
+    b = &GWR_VEC_AT(bindings, gwr__binding, i - 1);
+    if (b->route != route) break;
+    if (b->listener == listener) return GWR_OK;
   }
   b = gwr__vec_push(bindings, &a->cfg->alloc);
   if (!b) return GWR_E_NOMEM;

@@ -16,16 +16,40 @@ typedef struct cctx {
   gwr_table *t;
   gwr__arena *ar;
   const gwr__attach *att;
+  gwr__hmap regex_index;  /* pattern -> index in t->regexes (build time only) */
 } cctx;
 
+/* Double the regex index (heap scratch) when it is half full. */
+static int grow_regex_index(cctx *c) {
+  gwr__hmap bigger;
+  uint32_t i;
+  if (gwr__hmap_init_heap(&bigger, &c->t->alloc, (size_t)(c->regex_index.mask + 1)) != GWR_OK)
+    return GWR_E_NOMEM;
+  for (i = 0; i <= c->regex_index.mask; i++) {
+    const gwr__hmap_slot *sl = &c->regex_index.slots[i];
+    if (sl->value != UINT32_MAX) gwr__hmap_put(&bigger, sl->key, sl->key_len, 0, sl->value, NULL);
+  }
+  gwr__hmap_free_heap(&c->regex_index, &c->t->alloc);
+  c->regex_index = bigger;
+  return GWR_OK;
+}
+
+/* One compiled (JIT) regex per distinct pattern in the table: identical
+ * patterns, common in real configurations, share their code. */
 static gwr__regex *compile_regex(cctx *c, gwr__sv pattern) {
-  gwr__regex *re = gwr__regex_compile(c->t->rx, pattern);
+  uint32_t existing = GWR_NONE;
+  gwr__regex *re;
   gwr__regex **slot;
-  if (!re) return NULL;
-  slot = gwr__vec_push(&c->t->regexes, &c->t->alloc);
+  size_t index = c->t->regexes.len;
+  if (!c->regex_index.slots && gwr__hmap_init_heap(&c->regex_index, &c->t->alloc, 64) != GWR_OK) return NULL;
+  if (c->regex_index.count * 2 + 2 > c->regex_index.mask && grow_regex_index(c) != GWR_OK) return NULL;
+  if (!gwr__hmap_put(&c->regex_index, pattern.ptr, pattern.len, 0, (uint32_t)index, &existing))
+    return GWR_VEC_AT(&c->t->regexes, gwr__regex *, existing);
+  re = gwr__regex_compile(c->t->rx, pattern);
+  slot = re ? gwr__vec_push(&c->t->regexes, &c->t->alloc) : NULL;
   if (!slot) {
     gwr__regex_free(re);
-    return NULL;
+    return NULL; /* the index now names a missing slot: compile fails as a whole */
   }
   *slot = re;
   return re;
@@ -97,37 +121,46 @@ static int compile_preds(cctx *c, const gwr__kv_match *kv, size_t n, int fold,
   return GWR_OK;
 }
 
-static int fill_entry(cctx *c, gwr__entry *e, const gwr__binding *b, const gwr__host *h,
-                      uint32_t rule, uint32_t match) {
-  const gwr__httproute *r = c->att->routes[b->route].r;
-  const gwr__match *m = &r->rules[rule].matches[match];
-  int rc;
-  e->route = (uint32_t)b->route;
-  e->rule = rule;
-  e->match = match;
-  e->rule_id = c->t->rule_base[b->route] + rule;
-  e->path_type = m->path_type;
-  e->method = m->method;
-  e->host = h->name;
-  e->host_precise = h->precise_len;
-  e->host_total = h->total_len;
-  e->path_class = path_class(m->path_type, c->t->opt.regex_order);
-  e->path_len = (uint32_t)m->path.len;
-  /* counts for ranking are as configured (3.1 steps 4-5) */
-  e->header_count = (uint32_t)m->header_count;
-  e->query_count = (uint32_t)m->query_count;
-  if (m->path_type == GWR_PATH_REGEX && !(e->path_re = compile_regex(c, m->path))) return GWR_E_NOMEM;
-  if ((rc = compile_preds(c, m->headers, m->header_count, 1, &e->headers, &e->header_count)) != GWR_OK)
-    return rc;
-  return compile_preds(c, m->queries, m->query_count, 0, &e->queries, &e->query_count);
-}
-
-/* The sort key of digest §3.1 (sort keys precomputed in the entry). */
+/* An entry with its build-time sort keys and placement. */
 typedef struct keyed {
   gwr__entry e;
+  gwr__sv host;                 /* effective hostname (bucket key) */
+  uint32_t host_precise, host_total, path_class, path_len;
   uint32_t header_total, query_total; /* as configured, for ranking */
+  uint32_t bucket, node;
   const gwr__meta *meta;
+  const gwr__match *m;
 } keyed;
+
+static int fill_entry(cctx *c, keyed *k, const gwr__binding *b, const gwr__host *h, uint32_t rule,
+                      uint32_t match) {
+  const gwr__httproute *r = c->att->routes[b->route].r;
+  const gwr__match *m = &r->rules[rule].matches[match];
+  gwr__entry *e = &k->e;
+  uint32_t count = 0;
+  int rc;
+  k->m = m;
+  k->meta = &r->meta;
+  k->host = h->name;
+  k->host_precise = h->precise_len;
+  k->host_total = h->total_len;
+  k->path_class = path_class(m->path_type, c->t->opt.regex_order);
+  k->path_len = (uint32_t)m->path.len;
+  /* counts for ranking are as configured (3.1 steps 4-5) */
+  k->header_total = (uint32_t)m->header_count;
+  k->query_total = (uint32_t)m->query_count;
+  e->route = (uint32_t)b->route;
+  e->rule = (uint16_t)rule;
+  e->match = (uint16_t)match;
+  e->rule_id = c->t->rule_base[b->route] + rule;
+  e->method = gwr__method_code(m->method);
+  if (m->path_type == GWR_PATH_REGEX && !(e->path_re = compile_regex(c, m->path))) return GWR_E_NOMEM;
+  if ((rc = compile_preds(c, m->headers, m->header_count, 1, &e->headers, &count)) != GWR_OK) return rc;
+  e->header_count = (uint8_t)count;
+  rc = compile_preds(c, m->queries, m->query_count, 0, &e->queries, &count);
+  e->query_count = (uint8_t)count;
+  return rc;
+}
 
 static int cmp_u32_desc(uint32_t a, uint32_t b) { return a > b ? -1 : (a < b); }
 
@@ -149,14 +182,15 @@ static int nsname_cmp(const gwr__meta *a, const gwr__meta *b) {
   }
 }
 
+/* The precedence key of digest §3.1 (3.3 for regexes). */
 static int entry_cmp(const void *x, const void *y) {
   const keyed *a = x, *b = y;
   int c;
-  if ((c = cmp_u32_desc(a->e.host_precise, b->e.host_precise))) return c;
-  if ((c = cmp_u32_desc(a->e.host_total, b->e.host_total))) return c;
-  if (a->e.path_class != b->e.path_class) return a->e.path_class < b->e.path_class ? -1 : 1;
-  if ((c = cmp_u32_desc(a->e.path_len, b->e.path_len))) return c;
-  if ((a->e.method.len > 0) != (b->e.method.len > 0)) return a->e.method.len > 0 ? -1 : 1;
+  if ((c = cmp_u32_desc(a->host_precise, b->host_precise))) return c;
+  if ((c = cmp_u32_desc(a->host_total, b->host_total))) return c;
+  if (a->path_class != b->path_class) return a->path_class < b->path_class ? -1 : 1;
+  if ((c = cmp_u32_desc(a->path_len, b->path_len))) return c;
+  if ((a->e.method > 0) != (b->e.method > 0)) return a->e.method > 0 ? -1 : 1;
   if ((c = cmp_u32_desc(a->header_total, b->header_total))) return c;
   if ((c = cmp_u32_desc(a->query_total, b->query_total))) return c;
   if (a->meta->created != b->meta->created) return a->meta->created < b->meta->created ? -1 : 1;
@@ -176,40 +210,28 @@ static size_t count_entries(const gwr__attach *att, size_t first, size_t last) {
   return n;
 }
 
-/* Entries of bindings [first, last) of one listener, sorted by rank. */
-static int build_entries(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
+/* Entries of bindings [first, last) of one listener (heap scratch with
+ * their sort keys), sorted by rank. */
+static int build_entries(cctx *c, size_t first, size_t last, keyed **out, size_t *count) {
   const gwr__attach *att = c->att;
   size_t n = count_entries(att, first, last), k = 0, i, h, r, m;
-  keyed *tmp;
+  keyed *tmp = gwr__calloc(&c->t->alloc, n + 1, sizeof *tmp);
   int rc = GWR_OK;
-  tl->entries = gwr__arena_array(c->ar, n + 1, sizeof(gwr__entry));
-  tmp = gwr__calloc(&c->t->alloc, n + 1, sizeof *tmp);
-  if (!tl->entries || !tmp) {
-    gwr__free(&c->t->alloc, tmp);
-    return GWR_E_NOMEM;
-  }
+  *out = tmp;
+  *count = n;
+  if (!tmp) return GWR_E_NOMEM;
   for (i = first; i < last && rc == GWR_OK; i++) {
     const gwr__binding *b = &att->bindings[i];
     const gwr__att_route *ar = &att->routes[b->route];
     for (h = 0; h < b->host_count; h++)
       for (r = 0; r < ar->r->rule_count; r++)
-        for (m = 0; ar->rules[r].valid && m < ar->r->rules[r].match_count && rc == GWR_OK; m++, k++) {
-          rc = fill_entry(c, &tmp[k].e, b, &b->hosts[h], (uint32_t)r, (uint32_t)m);
-          tmp[k].header_total = (uint32_t)ar->r->rules[r].matches[m].header_count;
-          tmp[k].query_total = (uint32_t)ar->r->rules[r].matches[m].query_count;
-          tmp[k].meta = &ar->r->meta;
-        }
+        for (m = 0; ar->rules[r].valid && m < ar->r->rules[r].match_count && rc == GWR_OK; m++, k++)
+          rc = fill_entry(c, &tmp[k], b, &b->hosts[h], (uint32_t)r, (uint32_t)m);
   }
-  if (rc == GWR_OK) {
-    qsort(tmp, n, sizeof *tmp, entry_cmp);
-    for (i = 0; i < n; i++) {
-      tl->entries[i] = tmp[i].e;
-      tl->entries[i].rank = (uint32_t)i;
-    }
-    tl->entry_count = (uint32_t)n;
-  }
-  gwr__free(&c->t->alloc, tmp);
-  return rc;
+  if (rc != GWR_OK) return rc;
+  qsort(tmp, n, sizeof *tmp, entry_cmp);
+  for (i = 0; i < n; i++) tmp[i].e.rank = (uint32_t)i;
+  return GWR_OK;
 }
 
 /* ---- host buckets ------------------------------------------------------------ */
@@ -281,14 +303,11 @@ static size_t segment_count(gwr__sv p) {
 
 /* Size the host maps and the trie: the path map starts as a heap scratch
  * sized for every segment and is compacted after (see compile_listener). */
-static int place_entries(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
+static int place_entries(cctx *c, gwr__tlistener *tl, const keyed *ks, size_t n, size_t first,
+                         size_t last) {
   size_t i, segs = 0, hosts = 0;
   int rc;
-  for (i = 0; i < tl->entry_count; i++) {
-    const gwr__entry *e = &tl->entries[i];
-    const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
-    segs += segment_count(m->path);
-  }
+  for (i = 0; i < n; i++) segs += segment_count(ks[i].m->path);
   for (i = first; i < last; i++) hosts += c->att->bindings[i].host_count;
   if ((rc = gwr__hmap_init_heap(&tl->children, &c->t->alloc, segs)) != GWR_OK ||
       (rc = gwr__hmap_init(&tl->exact_hosts, c->ar, hosts)) != GWR_OK ||
@@ -322,53 +341,48 @@ static gwr__sv regex_dir(gwr__sv re) {
 }
 
 static int bucket_cmp(const void *x, const void *y) {
-  const gwr__entry *a = x, *b = y;
+  const keyed *a = x, *b = y;
   if (a->bucket != b->bucket) return a->bucket < b->bucket ? -1 : 1;
-  return a->rank < b->rank ? -1 : (a->rank > b->rank);
+  return a->e.rank < b->e.rank ? -1 : (a->e.rank > b->e.rank);
 }
 
 /* Every entry into its host bucket; entries regrouped by bucket (rank order
  * kept inside); trie nodes only for buckets too large to scan linearly. */
-static void hang_entries(cctx *c, gwr__tlistener *tl) {
-  uint32_t i;
-  for (i = 0; i < tl->entry_count; i++) {
-    gwr__entry *e = &tl->entries[i];
-    const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
-    e->bucket = bucket_for(tl, e->host);
-    e->list = m->path_type == GWR_PATH_EXACT ? GWR_LIST_EXACT
-              : m->path_type == GWR_PATH_REGEX ? GWR_LIST_REGEX : GWR_LIST_PREFIX;
-    e->path = m->path_type == GWR_PATH_REGEX ? m->path : trie_path(m);
+static void hang_entries(gwr__tlistener *tl, keyed *ks, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    keyed *k = &ks[i];
+    k->bucket = bucket_for(tl, k->host);
+    k->e.list = k->m->path_type == GWR_PATH_EXACT ? GWR_LIST_EXACT
+                : k->m->path_type == GWR_PATH_REGEX ? GWR_LIST_REGEX : GWR_LIST_PREFIX;
+    k->e.path = k->m->path_type == GWR_PATH_REGEX ? k->m->path : trie_path(k->m);
   }
-  qsort(tl->entries, tl->entry_count, sizeof *tl->entries, bucket_cmp);
-  for (i = 0; i < tl->entry_count; i++) {
-    gwr__entry *e = &tl->entries[i];
-    gwr__bucket *b = &tl->buckets[e->bucket];
+  qsort(ks, n, sizeof *ks, bucket_cmp);
+  for (i = 0; i < n; i++) {
+    gwr__bucket *b = &tl->buckets[ks[i].bucket];
     if (b->count++ == 0) {
-      b->first = i;
-      b->min_rank = e->rank;
+      b->first = (uint32_t)i;
+      b->min_rank = ks[i].e.rank;
     }
   }
   for (i = 0; i < tl->bucket_count; i++)
     if (tl->buckets[i].count > GWR_LINEAR_BUCKET) tl->buckets[i].root = new_node(tl);
-  for (i = 0; i < tl->entry_count; i++) {
-    gwr__entry *e = &tl->entries[i];
-    const gwr__match *m = &c->att->routes[e->route].r->rules[e->rule].matches[e->match];
-    e->node = GWR_NONE;
-    if (tl->buckets[e->bucket].count > GWR_LINEAR_BUCKET)
-      e->node = node_for(tl, tl->buckets[e->bucket].root,
-                         e->list == GWR_LIST_REGEX ? regex_dir(m->path) : e->path,
-                         e->list == GWR_LIST_EXACT);
+  for (i = 0; i < n; i++) {
+    keyed *k = &ks[i];
+    k->node = GWR_NONE;
+    if (tl->buckets[k->bucket].count > GWR_LINEAR_BUCKET)
+      k->node = node_for(tl, tl->buckets[k->bucket].root,
+                         k->e.list == GWR_LIST_REGEX ? regex_dir(k->m->path) : k->e.path,
+                         k->e.list == GWR_LIST_EXACT);
   }
 }
 
-/* Group entries by list (node, kind), rank order inside each group, and
- * record the ranges. */
+/* Group trie entries by list (node, kind), rank order inside each group,
+ * and record the ranges. */
 typedef struct listed {
   uint64_t list;
   uint32_t rank, index;
 } listed;
-
-static uint64_t list_of(const gwr__entry *e) { return ((uint64_t)e->node << 2) | (uint64_t)e->list; }
 
 static int listed_cmp(const void *x, const void *y) {
   const listed *a = x, *b = y;
@@ -376,11 +390,7 @@ static int listed_cmp(const void *x, const void *y) {
   return a->rank < b->rank ? -1 : (a->rank > b->rank);
 }
 
-static gwr__list *list_slot(gwr__tlistener *tl, const gwr__entry *e) {
-  return &tl->nodes[e->node].lists[e->list];
-}
-
-static int build_lists(cctx *c, gwr__tlistener *tl) {
+static int build_lists(cctx *c, gwr__tlistener *tl, const keyed *ks) {
   uint32_t i, k = 0;
   listed *tmp = gwr__calloc(&c->t->alloc, tl->entry_count + 1, sizeof *tmp);
   tl->order = gwr__arena_array(c->ar, tl->entry_count + 1, sizeof(uint32_t));
@@ -389,14 +399,15 @@ static int build_lists(cctx *c, gwr__tlistener *tl) {
     return GWR_E_NOMEM;
   }
   for (i = 0; i < tl->entry_count; i++) {
-    if (tl->entries[i].node == GWR_NONE) continue; /* a linear bucket's */
-    tmp[k].list = list_of(&tl->entries[i]);
-    tmp[k].rank = tl->entries[i].rank;
+    if (ks[i].node == GWR_NONE) continue; /* a linear bucket's */
+    tmp[k].list = ((uint64_t)ks[i].node << 2) | ks[i].e.list;
+    tmp[k].rank = ks[i].e.rank;
     tmp[k++].index = i;
   }
   qsort(tmp, k, sizeof *tmp, listed_cmp);
   for (i = 0; i < k; i++) {
-    gwr__list *l = list_slot(tl, &tl->entries[tmp[i].index]);
+    const keyed *e = &ks[tmp[i].index];
+    gwr__list *l = &tl->nodes[e->node].lists[e->e.list];
     if (l->count == 0) l->first = i;
     l->count++;
     tl->order[i] = tmp[i].index;
@@ -405,40 +416,38 @@ static int build_lists(cctx *c, gwr__tlistener *tl) {
   return GWR_OK;
 }
 
-/* Copy each entry's path and method next to its bucket neighbours', in
- * entry order, so a scan reads one run of memory instead of chasing
- * pointers into the objects. */
-static int pack_strings(cctx *c, gwr__tlistener *tl) {
-  uint32_t i;
-  for (i = 0; i < tl->entry_count; i++) {
+/* The entries, in bucket order, with each path copied next to its
+ * neighbours': a scan reads one run of memory, not the objects. */
+static int pack_entries(cctx *c, gwr__tlistener *tl, const keyed *ks, size_t n) {
+  size_t i;
+  tl->entries = gwr__arena_array(c->ar, n + 1, sizeof *tl->entries);
+  if (!tl->entries) return GWR_E_NOMEM;
+  for (i = 0; i < n; i++) {
     gwr__entry *e = &tl->entries[i];
-    char *p = gwr__arena_strndup(c->ar, e->path.ptr ? e->path.ptr : "", e->path.len);
-    char *m = gwr__arena_strndup(c->ar, e->method.ptr ? e->method.ptr : "", e->method.len);
-    if (!p || !m) return GWR_E_NOMEM;
-    e->path.ptr = p;
-    e->method.ptr = m;
+    *e = ks[i].e;
+    e->path.ptr = gwr__arena_strndup(c->ar, e->path.ptr ? e->path.ptr : "", e->path.len);
+    if (!e->path.ptr) return GWR_E_NOMEM;
   }
+  tl->entry_count = (uint32_t)n;
   return GWR_OK;
 }
 
 static int compile_listener(cctx *c, gwr__tlistener *tl, size_t first, size_t last) {
   gwr__hmap scratch;
-  int rc;
-  if ((rc = build_entries(c, tl, first, last)) != GWR_OK) return rc;
-  if ((rc = place_entries(c, tl, first, last)) != GWR_OK) {
-    gwr__hmap_free_heap(&tl->children, &c->t->alloc);
-    return rc;
-  }
-  hang_entries(c, tl);
-  if ((rc = pack_strings(c, tl)) != GWR_OK) {
-    gwr__hmap_free_heap(&tl->children, &c->t->alloc);
-    return rc;
+  keyed *ks = NULL;
+  size_t n = 0;
+  int rc = build_entries(c, first, last, &ks, &n);
+  if (rc == GWR_OK) rc = place_entries(c, tl, ks, n, first, last);
+  if (rc == GWR_OK) {
+    hang_entries(tl, ks, n);
+    rc = pack_entries(c, tl, ks, n);
   }
   scratch = tl->children;
-  rc = gwr__hmap_compact(&tl->children, c->ar, &scratch);
+  if (rc == GWR_OK) rc = gwr__hmap_compact(&tl->children, c->ar, &scratch);
   gwr__hmap_free_heap(&scratch, &c->t->alloc);
-  if (rc != GWR_OK) return rc;
-  return build_lists(c, tl);
+  if (rc == GWR_OK) rc = build_lists(c, tl, ks);
+  gwr__free(&c->t->alloc, ks);
+  return rc;
 }
 
 static int compile_gateways(cctx *c) {
@@ -467,6 +476,7 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   cctx c;
   size_t b = 0, l;
   int rc;
+  memset(&c, 0, sizeof c);
   c.t = t;
   c.ar = &t->arena;
   c.att = &t->att;
@@ -480,7 +490,9 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
     t->listeners[l].al = &t->att.listeners[l];
     while (b < t->att.binding_count && t->att.bindings[b].listener == l) b++;
     if (!t->att.listeners[l].programmed) continue; /* conflicted or invalid: serves nothing */
-    if ((rc = compile_listener(&c, &t->listeners[l], first, b)) != GWR_OK) return rc;
+    if ((rc = compile_listener(&c, &t->listeners[l], first, b)) != GWR_OK) break;
   }
+  gwr__hmap_free_heap(&c.regex_index, &t->alloc);
+  if (rc != GWR_OK) return rc;
   return gwr__status_render(&t->att, &t->arena, &t->status_json, &t->status_len);
 }

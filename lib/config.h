@@ -65,6 +65,10 @@ const char *gwr__validate_service(gwr_config *cfg, gwr__service *s, char *field,
 int gwr__valid_hostname(gwr__sv s, int allow_wildcard);
 int gwr__valid_header_name(gwr__sv s);
 int gwr__valid_method(gwr__sv m);
+/* The method code of a request or match: 1..9 for the enum of H10, 0 for
+ * none, GWR_METHOD_OTHER for anything else. */
+#define GWR_METHOD_OTHER 255
+uint8_t gwr__method_code(gwr__sv method);
 int gwr__parse_duration(gwr__sv s, int64_t *ms);
 const char *gwr__path_value_problem(gwr__sv p);
 

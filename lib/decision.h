@@ -31,6 +31,7 @@ struct gwr_decision {
   const gwr__att_backend *backend;
   const char *reason;
   gwr_request req;              /* the request as given (struct copy) */
+  uint8_t method_code;          /* its method as a GWR_METHOD code */
   gwr_str up_path, up_host;     /* upstream path and host */
   /* filters carried into the decision (filters.c) */
   const gwr__trule *trule;      /* the matched rule: timeouts, retry, session */

@@ -106,14 +106,21 @@ static void add_mirror(gwr__tfilters *out, const gwr__att_backend *ab, const gwr
   }
 }
 
-int gwr__filters_compile(gwr__tfilters *out, gwr__arena *ar, const gwr__filter *fs, size_t n,
-                         const gwr__att_rule *rule, uint64_t seed) {
+static const gwr__tfilters no_filters; /* read-only: shared by every empty list */
+
+int gwr__filters_compile(const gwr__tfilters **result, gwr__arena *ar, const gwr__filter *fs,
+                         size_t n, const gwr__att_rule *rule, uint64_t seed) {
   size_t i;
   int rc = GWR_OK;
-  memset(out, 0, sizeof *out);
-  out->mirrors = gwr__arena_array(ar, n + 1, sizeof *out->mirrors);
-  out->extensions = gwr__arena_array(ar, n + 1, sizeof *out->extensions);
+  gwr__tfilters *out;
+  *result = &no_filters;
+  if (n == 0) return GWR_OK;
+  out = gwr__arena_alloc(ar, sizeof *out);
+  if (!out) return GWR_E_NOMEM;
+  out->mirrors = gwr__arena_array(ar, n, sizeof *out->mirrors);
+  out->extensions = gwr__arena_array(ar, n, sizeof *out->extensions);
   if (!out->mirrors || !out->extensions) return GWR_E_NOMEM;
+  *result = out;
   for (i = 0; i < n && rc == GWR_OK; i++) {
     const gwr__filter *f = &fs[i];
     const gwr__att_backend *ab;

@@ -146,7 +146,7 @@ static int value_matches(gwr_decision *d, const gwr__pred *p, gwr__sv v) {
 static int entry_matches(gwr_decision *d, const gwr__entry *e, gwr__sv path, gwr__sv query) {
   uint32_t i;
   gwr__sv v = {NULL, 0};
-  if (e->method.len && !gwr__sv_eq(e->method, d->req.method)) return 0;
+  if (e->method && e->method != d->method_code) return 0;
   for (i = 0; i < e->header_count; i++)
     if (!header_value(d, e->headers[i].name, &v) || !value_matches(d, &e->headers[i], v)) return 0;
   for (i = 0; i < e->query_count; i++)
@@ -328,9 +328,9 @@ static void finish(gwr_decision *d, const gwr_table *t, const gwr__entry *e, con
   mv.host = host;
   mv.prefix = e->list == GWR_LIST_PREFIX ? e->path : gwr__sv_make("", 0); /* F21: Pn */
   d->trule = r;
-  if (gwr__filters_preflight(d, &r->filters) || !gwr__filters_apply(d, 0, &r->filters, &mv)) return;
+  if (gwr__filters_preflight(d, r->filters) || !gwr__filters_apply(d, 0, r->filters, &mv)) return;
   tb = choose_backend(d, t, r);
-  if (tb && !gwr__filters_preflight(d, &tb->filters)) gwr__filters_apply(d, 1, &tb->filters, &mv);
+  if (tb && !gwr__filters_preflight(d, tb->filters)) gwr__filters_apply(d, 1, tb->filters, &mv);
 }
 
 static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, gwr__sv host,
@@ -419,6 +419,7 @@ int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
   if (d->join_cap < t->opt.max_header_bytes) return GWR_E_LIMIT;
   reset(d);
   d->rx_env = t->rx;
+  d->method_code = gwr__method_code(d->req.method);
   if (!(g = find_gateway(t, d->req.gateway))) return GWR_E_NOTFOUND;
   https = is_https(d->req.scheme);
   port = d->req.port ? d->req.port : (https ? 443 : 80);

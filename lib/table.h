@@ -26,23 +26,21 @@ typedef struct gwr__pred {      /* a compiled header or query predicate */
   gwr__regex *re;               /* RegularExpression, else NULL */
 } gwr__pred;
 
-typedef struct gwr__entry {     /* one match entry of one rule on one host */
+/* One match entry of one rule on one host: only what a lookup reads, in
+ * one cache line (the build-time sort keys live in compile.c). */
+typedef struct gwr__entry {
   uint32_t rank;                /* position in the listener's precedence order */
   uint32_t route;               /* index into att.routes */
-  uint32_t rule, match;
   uint32_t rule_id;             /* index into table rules (backends) */
-  gwr__sv host;                 /* effective hostname (bucket key) */
-  gwr__sv path;                 /* Exact value, or PathPrefix value without its trailing '/' */
-  uint32_t bucket, node;        /* the host bucket and the trie node it hangs on */
-  int path_type;
-  int list;                     /* which list of the node: GWR_LIST_* */
+  uint16_t rule, match;
+  uint8_t list;                 /* GWR_LIST_*: how the path is compared */
+  uint8_t method;               /* GWR_METHOD_* code, 0 = any */
+  uint8_t header_count, query_count; /* H6/H9: first entry per name only */
+  gwr__sv path;                 /* Exact value, PathPrefix value without its trailing '/', or regex */
   gwr__regex *path_re;
-  gwr__sv method;
-  gwr__pred *headers, *queries; /* H6/H9: first entry per name only */
-  uint32_t header_count, query_count;
-  /* sort key parts */
-  uint32_t host_precise, host_total, path_class, path_len;
+  gwr__pred *headers, *queries;
 } gwr__entry;
+
 
 typedef struct gwr__list {
   uint32_t first, count;        /* range of the listener's `order` array */
@@ -110,7 +108,7 @@ typedef struct gwr__tfilters {
 typedef struct gwr__tbackend {
   uint64_t cumulative;          /* running weight total through this backend */
   const gwr__att_backend *ab;
-  gwr__tfilters filters;        /* backend-level filters (B13) */
+  const gwr__tfilters *filters; /* backend-level filters (B13); never NULL */
 } gwr__tbackend;
 
 typedef struct gwr__trule {
@@ -118,7 +116,7 @@ typedef struct gwr__trule {
   uint32_t backend_count;
   uint64_t total_weight;
   const gwr__rule *rule;        /* timeouts, retry, sessionPersistence */
-  gwr__tfilters filters;        /* rule-level filters */
+  const gwr__tfilters *filters; /* rule-level filters; never NULL */
 } gwr__trule;
 
 typedef struct gwr__tgateway {
@@ -148,9 +146,10 @@ struct gwr_table {
 
 int gwr__compile(gwr_table *t, const gwr_config *cfg);
 
-/* filters.c: compile one filter list; mirrors are the rule's resolved ones. */
-int gwr__filters_compile(gwr__tfilters *out, gwr__arena *ar, const gwr__filter *fs, size_t n,
-                         const gwr__att_rule *rule, uint64_t seed);
+/* filters.c: compile one filter list; mirrors are the rule's resolved ones.
+ * An empty list shares one static, empty gwr__tfilters (no memory per rule). */
+int gwr__filters_compile(const gwr__tfilters **out, gwr__arena *ar, const gwr__filter *fs,
+                         size_t n, const gwr__att_rule *rule, uint64_t seed);
 
 /* status.c: render the attach result as the status JSON (arena memory). */
 int gwr__status_render(const gwr__attach *att, gwr__arena *ar, char **out, size_t *len);

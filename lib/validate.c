@@ -348,11 +348,17 @@ static int check_hostnames(vctx *v, const gwr__httproute *r) {
 static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE",
                                       "CONNECT", "OPTIONS", "TRACE", "PATCH", NULL};
 
-int gwr__valid_method(gwr__sv m) {
+uint8_t gwr__method_code(gwr__sv m) {
   size_t i;
+  if (m.len == 0) return 0;
   for (i = 0; methods[i]; i++)
-    if (gwr__sv_eq_cstr(m, methods[i])) return 1;
-  return 0;
+    if (gwr__sv_eq_cstr(m, methods[i])) return (uint8_t)(i + 1);
+  return GWR_METHOD_OTHER;
+}
+
+int gwr__valid_method(gwr__sv m) {
+  uint8_t code = gwr__method_code(m);
+  return code != 0 && code != GWR_METHOD_OTHER;
 }
 
 static void rule_unsupported(vctx *v, gwr__rule *rule, const char *fmt_msg,
