@@ -83,6 +83,7 @@ static int compile_rules(cctx *c) {
         tr->total_weight += (uint64_t)b->weight;
         tr->backends[j].cumulative = tr->total_weight;
         tr->backends[j].ab = &rule->backends[j];
+        tr->backends[j].valid = rule->backends[j].valid;
         if (gwr__filters_compile(&tr->backends[j].filters, c->ar, b->filters, b->filter_count, rule,
                                  total * 64 + 16 * (j + 1)) != GWR_OK)
           return GWR_E_NOMEM;

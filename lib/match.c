@@ -308,7 +308,7 @@ static const gwr__tbackend *choose_backend(gwr_decision *d, const gwr_table *t, 
   for (i = 0; i + 1 < r->backend_count && pick >= r->backends[i].cumulative; i++) {
   }
   d->backend = r->backends[i].ab;
-  if (!d->backend->valid) {
+  if (!r->backends[i].valid) {
     respond(d, 500, d->backend->message);
     return NULL;
   }

@@ -107,6 +107,7 @@ typedef struct gwr__tfilters {
 
 typedef struct gwr__tbackend {
   uint64_t cumulative;          /* running weight total through this backend */
+  int valid;                    /* ab->valid, kept here: no pointer chase per request */
   const gwr__att_backend *ab;
   const gwr__tfilters *filters; /* backend-level filters (B13); never NULL */
 } gwr__tbackend;
