@@ -247,6 +247,7 @@ static uint32_t bucket_for(gwr__tlistener *tl, gwr__sv host) {
     return tl->any_bucket;
   }
   if (is_wild(host)) {
+    tl->wild_lengths |= (uint64_t)1 << ((host.len - 1) % 64);
     if (!gwr__hmap_put(&tl->wild_hosts, host.ptr + 1, host.len - 1, 0, tl->bucket_count, &existing))
       return existing;
   } else if (!gwr__hmap_put(&tl->exact_hosts, host.ptr, host.len, 0, tl->bucket_count, &existing)) {

@@ -247,8 +247,8 @@ static void scan_hosts(search *s, gwr__sv host, int host_ok) {
   if (host_ok && host.len) {
     b = gwr__hmap_get(&tl->exact_hosts, host.ptr, host.len, 0);
     if (b != GWR_NONE && tl->buckets[b].min_rank < s->best) scan_bucket(s, b);
-    for (i = 1; tl->wild_hosts.count && i < host.len; i++)
-      if (host.ptr[i] == '.') {
+    for (i = 1; tl->wild_lengths && i < host.len; i++)
+      if (host.ptr[i] == '.' && (tl->wild_lengths >> ((host.len - i) % 64) & 1)) {
         b = gwr__hmap_get(&tl->wild_hosts, host.ptr + i, host.len - i, 0);
         if (b != GWR_NONE && tl->buckets[b].min_rank < s->best) scan_bucket(s, b);
       }

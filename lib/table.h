@@ -69,6 +69,8 @@ typedef struct gwr__tlistener {
   const gwr__att_listener *al;
   gwr__hmap exact_hosts;        /* "a.example.com" -> bucket */
   gwr__hmap wild_hosts;         /* ".example.com" (from "*.example.com") -> bucket */
+  uint64_t wild_lengths;        /* bit (len % 64) set for every wildcard suffix length:
+                                   host suffixes of other lengths are not probed */
   uint32_t any_bucket;          /* routes with no hostname restriction, or GWR_NONE */
   gwr__bucket *buckets;
   uint32_t bucket_count;
