@@ -351,8 +351,9 @@ static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE",
 uint8_t gwr__method_code(gwr__sv m) {
   size_t i;
   if (m.len == 0) return 0;
-  for (i = 0; methods[i]; i++)
-    if (gwr__sv_eq_cstr(m, methods[i])) return (uint8_t)(i + 1);
+  for (i = 0; methods[i]; i++) /* the first letter first: most methods end there */
+    if (m.ptr[0] == methods[i][0] && strlen(methods[i]) == m.len && memcmp(m.ptr, methods[i], m.len) == 0)
+      return (uint8_t)(i + 1);
   return GWR_METHOD_OTHER;
 }
 
