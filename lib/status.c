@@ -40,22 +40,27 @@ static void put(jbuf *b, const char *s, size_t n) {
 
 static void raw(jbuf *b, const char *s) { put(b, s, strlen(s)); }
 
+static int plain(unsigned char c) { return c >= 0x20 && c != 0x7f && c != '"' && c != '\\'; }
+
+/* A JSON string: runs of plain bytes copied at once, the rest escaped. */
 static void str_n(jbuf *b, const char *s, size_t n) {
-  size_t i;
+  size_t i = 0;
   put(b, "\"", 1);
-  for (i = 0; s && i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
+  while (s && i < n) {
+    size_t run = i;
     char esc[8];
-    if (c == '"' || c == '\\') {
+    while (run < n && plain((unsigned char)s[run])) run++;
+    put(b, s + i, run - i);
+    if (run == n) break;
+    if (s[run] == '"' || s[run] == '\\') {
       esc[0] = '\\';
-      esc[1] = (char)c;
+      esc[1] = s[run];
       put(b, esc, 2);
-    } else if (c < 0x20 || c == 0x7f) {
-      snprintf(esc, sizeof esc, "\\u%04x", c);
-      put(b, esc, 6);
     } else {
-      put(b, (const char *)&c, 1);
+      snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)s[run]);
+      put(b, esc, 6);
     }
+    i = run + 1;
   }
   put(b, "\"", 1);
 }
