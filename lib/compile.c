@@ -105,9 +105,12 @@ static uint32_t path_class(int path_type, int regex_order) {
 static int compile_preds(cctx *c, const gwr__kv_match *kv, size_t n, int fold,
                          gwr__pred **out, uint32_t *count) {
   size_t i, j;
-  gwr__pred *p = gwr__arena_array(c->ar, n + 1, sizeof *p);
-  if (!p) return GWR_E_NOMEM;
+  gwr__pred *p;
   *count = 0;
+  *out = NULL;
+  if (n == 0) return GWR_OK; /* most matches: no memory at all */
+  p = gwr__arena_array(c->ar, n, sizeof *p);
+  if (!p) return GWR_E_NOMEM;
   for (i = 0; i < n; i++) {
     for (j = 0; j < i; j++)
       if (fold ? gwr__sv_casecmp_eq(kv[i].name, kv[j].name) : gwr__sv_eq(kv[i].name, kv[j].name)) break;
