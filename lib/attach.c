@@ -475,8 +475,9 @@ static void add_mirrors(actx *a, const gwr__httproute *r, gwr__att_rule *ar, con
 /* F28: mirror references resolve like backends; an invalid one only drops
  * that mirror but turns ResolvedRefs False. */
 static int build_mirrors(actx *a, const gwr__httproute *r, const gwr__rule *rule, gwr__att_rule *ar) {
-  size_t j;
-  ar->mirrors = gwr__arena_array(a->ar, count_mirrors(rule) + 1, sizeof *ar->mirrors);
+  size_t j, n = count_mirrors(rule);
+  if (n == 0) return GWR_OK; /* the common case: no memory */
+  ar->mirrors = gwr__arena_array(a->ar, n, sizeof *ar->mirrors);
   if (!ar->mirrors) return GWR_E_NOMEM;
   add_mirrors(a, r, ar, rule->filters, rule->filter_count);
   for (j = 0; j < rule->backend_count; j++)
