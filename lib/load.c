@@ -174,32 +174,12 @@ static void *alloc_array(reader *r, size_t n, size_t size) {
   return p;
 }
 
-/* A list of strings. */
-static int get_str_list(reader *r, const gwr__node *m, const char *key,
-                        gwr__sv **out, size_t *count) {
-  const gwr__node *s;
-  size_t i, saved;
-  if (!get_node(r, m, key, GWR_NODE_SEQ, &s)) return 0;
-  if (!s) return 1;
-  *out = alloc_array(r, s->count, sizeof **out);
-  if (s->count && !*out) return 0;
-  *count = s->count;
-  saved = push_key(r, key);
-  for (i = 0; i < s->count && !r->failed; i++) {
-    size_t si = push_index(r, i);
-    as_str(r, s->items[i], &(*out)[i]);
-    pop(r, si);
-  }
-  pop(r, saved);
-  return !r->failed;
-}
-
-/* A list of objects: calls each(r, item, element) with the path set. */
+/* A list field: each item read by each(r, item, element) with the path set;
+ * with want_map, items that are not objects are errors. */
 typedef int (*item_fn)(reader *r, const gwr__node *item, void *elem);
 
-static int get_obj_list(reader *r, const gwr__node *m, const char *key,
-                        size_t elem_size, void **out, size_t *count,
-                        item_fn each) {
+static int get_list(reader *r, const gwr__node *m, const char *key, size_t elem_size, void **out,
+                    size_t *count, int want_map, item_fn each) {
   const gwr__node *s;
   size_t i, saved;
   if (!get_node(r, m, key, GWR_NODE_SEQ, &s)) return 0;
@@ -210,7 +190,7 @@ static int get_obj_list(reader *r, const gwr__node *m, const char *key,
   saved = push_key(r, key);
   for (i = 0; i < s->count && !r->failed; i++) {
     size_t si = push_index(r, i);
-    if (s->items[i]->type != GWR_NODE_MAP)
+    if (want_map && s->items[i]->type != GWR_NODE_MAP)
       fail_type(r, s->items[i], "an object");
     else
       each(r, s->items[i], (char *)*out + i * elem_size);
@@ -218,6 +198,24 @@ static int get_obj_list(reader *r, const gwr__node *m, const char *key,
   }
   pop(r, saved);
   return !r->failed;
+}
+
+static int str_item(reader *r, const gwr__node *item, void *elem) { return as_str(r, item, elem); }
+
+static int int_item(reader *r, const gwr__node *item, void *elem) {
+  if (item->type != GWR_NODE_INT) return fail_type(r, item, "an integer");
+  *(int64_t *)elem = item->i;
+  return 1;
+}
+
+static int get_str_list(reader *r, const gwr__node *m, const char *key, gwr__sv **out,
+                        size_t *count) {
+  return get_list(r, m, key, sizeof **out, (void **)out, count, 0, str_item);
+}
+
+static int get_obj_list(reader *r, const gwr__node *m, const char *key, size_t elem_size,
+                        void **out, size_t *count, item_fn each) {
+  return get_list(r, m, key, elem_size, out, count, 1, each);
 }
 
 /* Enter an object field: returns the map (or NULL) with the path pushed. */
@@ -616,27 +614,14 @@ static void read_duration(reader *r, const gwr__node *m, const char *key,
 }
 
 static void read_retry(reader *r, const gwr__node *m, gwr__retry *rt) {
-  size_t saved, i;
-  const gwr__node *n = enter(r, m, "retry", &saved), *codes = NULL;
+  size_t saved;
+  const gwr__node *n = enter(r, m, "retry", &saved);
   rt->attempts = -1;
   if (n) {
     rt->set = 1;
     get_int(r, n, "attempts", &rt->attempts, NULL);
     read_duration(r, n, "backoff", &rt->backoff);
-    get_node(r, n, "codes", GWR_NODE_SEQ, &codes);
-  }
-  if (codes && !r->failed) {
-    size_t s2 = push_key(r, "codes");
-    rt->codes = alloc_array(r, codes->count, sizeof *rt->codes);
-    rt->code_count = rt->codes ? codes->count : 0;
-    for (i = 0; i < rt->code_count && !r->failed; i++) {
-      size_t si = push_index(r, i);
-      if (codes->items[i]->type != GWR_NODE_INT)
-        fail_type(r, codes->items[i], "an integer");
-      rt->codes[i] = codes->items[i]->i;
-      pop(r, si);
-    }
-    pop(r, s2);
+    get_list(r, n, "codes", sizeof *rt->codes, (void **)&rt->codes, &rt->code_count, 0, int_item);
   }
   pop(r, saved);
 }
