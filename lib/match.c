@@ -59,12 +59,17 @@ static size_t remove_dot_segments(const char *in, size_t n, char *out) {
   return o;
 }
 
+/* Whether a "." or ".." segment occurs: only where a '.' follows a '/'
+ * (memchr finds the rare dots without a byte loop). */
 static int has_dot_segment(const char *p, size_t n) {
-  size_t i;
-  for (i = 0; i + 1 < n; i++)
-    if (p[i] == '/' && p[i + 1] == '.' &&
-        (i + 2 == n || p[i + 2] == '/' || (p[i + 2] == '.' && (i + 3 == n || p[i + 3] == '/'))))
+  const char *dot = n ? memchr(p, '.', n) : NULL;
+  while (dot) {
+    size_t i = (size_t)(dot - p);
+    if (i > 0 && p[i - 1] == '/' &&
+        (i + 1 == n || p[i + 1] == '/' || (p[i + 1] == '.' && (i + 2 == n || p[i + 2] == '/'))))
       return 1;
+    dot = i + 1 < n ? memchr(dot + 1, '.', n - i - 1) : NULL;
+  }
   return 0;
 }
 
