@@ -195,8 +195,10 @@ static int path_matches(const gwr__entry *e, gwr__sv path) {
   if (e->list == GWR_LIST_REGEX) return 1;
   if (path.len == 0 || path.ptr[0] != '/') return 0;
   if (e->list == GWR_LIST_EXACT) return gwr__sv_eq(e->path, path);
-  return e->path.len == 0 || (path.len >= e->path.len && memcmp(path.ptr, e->path.ptr, e->path.len) == 0 &&
-                              (path.len == e->path.len || path.ptr[e->path.len] == '/'));
+  /* lengths and the boundary byte (request memory) before the entry's bytes */
+  return e->path.len == 0 || (path.len >= e->path.len &&
+                              (path.len == e->path.len || path.ptr[e->path.len] == '/') &&
+                              memcmp(path.ptr, e->path.ptr, e->path.len) == 0);
 }
 
 /* A small bucket: its entries, contiguous and in rank order. */
