@@ -17,6 +17,7 @@ typedef struct cctx {
   gwr__arena *ar;
   const gwr__attach *att;
   gwr__hmap regex_index;  /* pattern -> index in t->regexes (build time only) */
+  uint32_t *route_order;  /* per route: its place by age, then "namespace/name" (3.1 steps 6-7) */
 } cctx;
 
 /* Double the regex index (heap scratch) when it is half full. */
@@ -132,7 +133,7 @@ typedef struct keyed {
   uint32_t host_precise, host_total, path_class, path_len;
   uint32_t header_total, query_total; /* as configured, for ranking */
   uint32_t bucket, node;
-  const gwr__meta *meta;
+  uint32_t route_order;         /* 3.1 steps 6-7, precomputed */
   const gwr__match *m;
 } keyed;
 
@@ -144,7 +145,7 @@ static int fill_entry(cctx *c, keyed *k, const gwr__binding *b, const gwr__host 
   uint32_t count = 0;
   int rc;
   k->m = m;
-  k->meta = &r->meta;
+  k->route_order = c->route_order[b->route];
   k->host = h->name;
   k->host_precise = h->precise_len;
   k->host_total = h->total_len;
@@ -197,8 +198,7 @@ static int entry_cmp(const void *x, const void *y) {
   if ((a->e.method > 0) != (b->e.method > 0)) return a->e.method > 0 ? -1 : 1;
   if ((c = cmp_u32_desc(a->header_total, b->header_total))) return c;
   if ((c = cmp_u32_desc(a->query_total, b->query_total))) return c;
-  if (a->meta->created != b->meta->created) return a->meta->created < b->meta->created ? -1 : 1;
-  if ((c = nsname_cmp(a->meta, b->meta))) return c;
+  if (a->route_order != b->route_order) return a->route_order < b->route_order ? -1 : 1;
   if (a->e.rule != b->e.rule) return a->e.rule < b->e.rule ? -1 : 1;
   return a->e.match < b->e.match ? -1 : (a->e.match > b->e.match);
 }
@@ -212,6 +212,37 @@ static size_t count_entries(const gwr__attach *att, size_t first, size_t last) {
       if (ar->rules[r].valid) n += b->host_count * ar->r->rules[r].match_count;
   }
   return n;
+}
+
+/* Routes by age, then "namespace/name" as one string: computed once so the
+ * entry sort compares integers. */
+typedef struct aged {
+  const gwr__meta *meta;
+  uint32_t route;
+} aged;
+
+static int route_age_cmp(const void *x, const void *y) {
+  const aged *a = x, *b = y;
+  if (a->meta->created != b->meta->created) return a->meta->created < b->meta->created ? -1 : 1;
+  return nsname_cmp(a->meta, b->meta);
+}
+
+static int order_routes(cctx *c) {
+  size_t n = c->att->route_count, i;
+  aged *tmp = gwr__calloc(&c->t->alloc, n + 1, sizeof *tmp);
+  c->route_order = gwr__calloc(&c->t->alloc, n + 1, sizeof *c->route_order);
+  if (!tmp || !c->route_order) {
+    gwr__free(&c->t->alloc, tmp);
+    return GWR_E_NOMEM;
+  }
+  for (i = 0; i < n; i++) {
+    tmp[i].meta = &c->att->routes[i].r->meta;
+    tmp[i].route = (uint32_t)i;
+  }
+  qsort(tmp, n, sizeof *tmp, route_age_cmp);
+  for (i = 0; i < n; i++) c->route_order[tmp[i].route] = (uint32_t)i;
+  gwr__free(&c->t->alloc, tmp);
+  return GWR_OK;
 }
 
 /* Entries of bindings [first, last) of one listener (heap scratch with
@@ -490,6 +521,10 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   if ((rc = compile_rules(&c)) != GWR_OK || (rc = compile_gateways(&c)) != GWR_OK) return rc;
   t->listeners = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->listeners);
   if (!t->listeners) return GWR_E_NOMEM;
+  if ((rc = order_routes(&c)) != GWR_OK) {
+    gwr__free(&t->alloc, c.route_order);
+    return rc;
+  }
   for (l = 0; l < t->att.listener_count; l++) {
     size_t first = b;
     t->listeners[l].al = &t->att.listeners[l];
@@ -498,6 +533,7 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
     if ((rc = compile_listener(&c, &t->listeners[l], first, b)) != GWR_OK) break;
   }
   gwr__hmap_free_heap(&c.regex_index, &t->alloc);
+  gwr__free(&t->alloc, c.route_order);
   if (rc != GWR_OK) return rc;
   return gwr__status_render(&t->att, &t->arena, &t->status_json, &t->status_len);
 }
