@@ -323,9 +323,12 @@ GWR_API void gwr_table_unref(gwr_table *t);
 /**
  * The status report as JSON (DESIGN.md "Status": routes, gateways,
  * listenersets, rejected), written into buf with a terminating NUL.
+ * Rendered on each call without allocating; the same table always gives
+ * the same text.
  * @param needed  receives the length without the NUL; may be NULL.
  * @return GWR_OK, or GWR_E_RANGE when cap is too small (buf may be NULL
- *         with cap 0 to ask the size), GWR_E_INVALID.
+ *         with cap 0 to ask the size; otherwise its contents are then
+ *         unspecified), GWR_E_INVALID.
  * @since 0.1
  */
 GWR_API int gwr_table_status_json(const gwr_table *t, char *buf, size_t cap,

@@ -535,5 +535,5 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   gwr__hmap_free_heap(&c.regex_index, &t->alloc);
   gwr__free(&t->alloc, c.route_order);
   if (rc != GWR_OK) return rc;
-  return gwr__status_render(&t->att, &t->arena, &t->status_json, &t->status_len);
+  return GWR_OK;
 }

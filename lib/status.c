@@ -3,39 +3,23 @@
  * status.c - the attach result as the status a controller would write back,
  * in the Gateway API's own shape (DESIGN.md "Status"): routes with one
  * entry per parentRef we own, gateways with listener conditions,
- * supportedKinds and attachedRoutes, and the rejected objects. Rendered
- * once at compile time; the table keeps the text.
+ * supportedKinds and attachedRoutes, and the rejected objects. Rendered on
+ * request straight into the caller's buffer: the table keeps no text.
  */
 #include <stdio.h>
 
 #include "table.h"
 
+/* Writes into the caller's buffer while it fits and counts the whole
+ * length regardless: rendering allocates nothing. */
 typedef struct jbuf {
-  const gwr__alloc *alloc;
   char *p;
   size_t len, cap;
-  int nomem;
 } jbuf;
 
 static void put(jbuf *b, const char *s, size_t n) {
-  if (b->nomem) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t ncap = b->cap ? b->cap : 4096;
-    char *np;
-    while (ncap < b->len + n + 1) ncap *= 2;
-    np = gwr__malloc(b->alloc, ncap);
-    if (!np) {
-      b->nomem = 1;
-      return;
-    }
-    if (b->len) memcpy(np, b->p, b->len);
-    gwr__free(b->alloc, b->p);
-    b->p = np;
-    b->cap = ncap;
-  }
-  memcpy(b->p + b->len, s, n);
+  if (b->p && n <= b->cap && b->len <= b->cap - n) memcpy(b->p + b->len, s, n);
   b->len += n;
-  b->p[b->len] = '\0';
 }
 
 static void raw(jbuf *b, const char *s) { put(b, s, strlen(s)); }
@@ -179,11 +163,12 @@ static void rejected(jbuf *b, const gwr_error *e) {
   raw(b, "}");
 }
 
-int gwr__status_render(const gwr__attach *att, gwr__arena *ar, char **out, size_t *len) {
+size_t gwr__status_render(const gwr__attach *att, char *buf, size_t cap) {
   jbuf b;
   size_t i;
-  memset(&b, 0, sizeof b);
-  b.alloc = ar->alloc;
+  b.p = buf;
+  b.len = 0;
+  b.cap = cap;
   raw(&b, "{\"routes\":[");
   for (i = 0; i < att->route_count; i++) {
     if (i) raw(&b, ",");
@@ -200,8 +185,6 @@ int gwr__status_render(const gwr__attach *att, gwr__arena *ar, char **out, size_
     rejected(&b, &att->problems[i].err);
   }
   raw(&b, "]}");
-  *out = b.nomem ? NULL : gwr__arena_strndup(ar, b.p, b.len);
-  *len = b.len;
-  gwr__free(ar->alloc, b.p);
-  return *out ? GWR_OK : GWR_E_NOMEM;
+  if (buf && b.len < cap) buf[b.len] = '\0';
+  return b.len;
 }

@@ -51,9 +51,9 @@ void gwr_table_unref(gwr_table *t) {
 }
 
 int gwr_table_status_json(const gwr_table *t, char *buf, size_t cap, size_t *needed) {
+  size_t len;
   if (!t || (!buf && cap)) return GWR_E_INVALID;
-  if (needed) *needed = t->status_len;
-  if (cap < t->status_len + 1) return GWR_E_RANGE;
-  memcpy(buf, t->status_json, t->status_len + 1);
-  return GWR_OK;
+  len = gwr__status_render(&t->att, buf, cap);
+  if (needed) *needed = len;
+  return cap < len + 1 ? GWR_E_RANGE : GWR_OK;
 }

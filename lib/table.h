@@ -143,8 +143,6 @@ struct gwr_table {
   gwr__tlistener *listeners;    /* parallel to att.listeners */
   gwr__trule *rules;
   uint32_t *rule_base;          /* per route: index of its rule 0 in rules */
-  char *status_json;
-  size_t status_len;
 };
 
 int gwr__compile(gwr_table *t, const gwr_config *cfg);
@@ -154,7 +152,8 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg);
 int gwr__filters_compile(const gwr__tfilters **out, gwr__arena *ar, const gwr__filter *fs,
                          size_t n, const gwr__att_rule *rule, uint64_t seed);
 
-/* status.c: render the attach result as the status JSON (arena memory). */
-int gwr__status_render(const gwr__attach *att, gwr__arena *ar, char **out, size_t *len);
+/* status.c: render the status JSON into buf (as much as fits in cap, NUL
+ * when it all fits); returns its whole length. */
+size_t gwr__status_render(const gwr__attach *att, char *buf, size_t cap);
 
 #endif
