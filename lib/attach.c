@@ -494,8 +494,8 @@ static int build_rules(actx *a, gwr__att_route *ar) {
     gwr__att_rule *rule = &ar->rules[i];
     rule->valid = r->rules[i].invalid_reason == NULL;
     rule->backend_count = r->rules[i].backend_count;
-    rule->backends = gwr__arena_array(a->ar, rule->backend_count + 1, sizeof *rule->backends);
-    if (!rule->backends) return GWR_E_NOMEM;
+    rule->backends = rule->backend_count ? gwr__arena_array(a->ar, rule->backend_count, sizeof *rule->backends) : NULL;
+    if (rule->backend_count && !rule->backends) return GWR_E_NOMEM;
     for (j = 0; j < rule->backend_count; j++) {
       rule->backends[j].b = &r->rules[i].backends[j];
       rule->backends[j].ref = &r->rules[i].backends[j].ref;

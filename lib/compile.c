@@ -73,8 +73,8 @@ static int compile_rules(cctx *c) {
       gwr__trule *tr = &c->t->rules[total];
       const gwr__att_rule *rule = &ar->rules[i];
       tr->backend_count = (uint32_t)rule->backend_count;
-      tr->backends = gwr__arena_array(c->ar, rule->backend_count + 1, sizeof *tr->backends);
-      if (!tr->backends) return GWR_E_NOMEM;
+      tr->backends = rule->backend_count ? gwr__arena_array(c->ar, rule->backend_count, sizeof *tr->backends) : NULL;
+      if (rule->backend_count && !tr->backends) return GWR_E_NOMEM;
       tr->rule = &ar->r->rules[i];
       if (gwr__filters_compile(&tr->filters, c->ar, tr->rule->filters, tr->rule->filter_count, rule,
                                total * 64) != GWR_OK)
