@@ -245,6 +245,30 @@ static int order_routes(cctx *c) {
   return GWR_OK;
 }
 
+static int entry_ptr_cmp(const void *x, const void *y) {
+  return entry_cmp(*(keyed *const *)x, *(keyed *const *)y);
+}
+
+/* Sort by the precedence key moving pointers, not the wide entries, then
+ * lay the entries out in that order. */
+static int sort_by_rank(cctx *c, keyed **ks, size_t n) {
+  keyed **ptrs = gwr__calloc(&c->t->alloc, n + 1, sizeof *ptrs);
+  keyed *sorted = gwr__calloc(&c->t->alloc, n + 1, sizeof *sorted);
+  size_t i;
+  if (!ptrs || !sorted) {
+    gwr__free(&c->t->alloc, ptrs);
+    gwr__free(&c->t->alloc, sorted);
+    return GWR_E_NOMEM;
+  }
+  for (i = 0; i < n; i++) ptrs[i] = &(*ks)[i];
+  qsort(ptrs, n, sizeof *ptrs, entry_ptr_cmp);
+  for (i = 0; i < n; i++) sorted[i] = *ptrs[i];
+  gwr__free(&c->t->alloc, ptrs);
+  gwr__free(&c->t->alloc, *ks);
+  *ks = sorted;
+  return GWR_OK;
+}
+
 /* Entries of bindings [first, last) of one listener (heap scratch with
  * their sort keys), sorted by rank. */
 static int build_entries(cctx *c, size_t first, size_t last, keyed **out, size_t *count) {
@@ -264,8 +288,8 @@ static int build_entries(cctx *c, size_t first, size_t last, keyed **out, size_t
           rc = fill_entry(c, &tmp[k], b, &b->hosts[h], (uint32_t)r, (uint32_t)m);
   }
   if (rc != GWR_OK) return rc;
-  qsort(tmp, n, sizeof *tmp, entry_cmp);
-  for (i = 0; i < n; i++) tmp[i].e.rank = (uint32_t)i;
+  if ((rc = sort_by_rank(c, out, n)) != GWR_OK) return rc;
+  for (i = 0; i < n; i++) (*out)[i].e.rank = (uint32_t)i;
   return GWR_OK;
 }
 
@@ -376,16 +400,34 @@ static gwr__sv regex_dir(gwr__sv re) {
   return gwr__sv_make(re.ptr, cut);
 }
 
-static int bucket_cmp(const void *x, const void *y) {
-  const keyed *a = x, *b = y;
-  if (a->bucket != b->bucket) return a->bucket < b->bucket ? -1 : 1;
-  return a->e.rank < b->e.rank ? -1 : (a->e.rank > b->e.rank);
-}
-
 /* Every entry into its host bucket; entries regrouped by bucket (rank order
  * kept inside); trie nodes only for buckets too large to scan linearly. */
-static void hang_entries(gwr__tlistener *tl, keyed *ks, size_t n) {
+/* Regroup rank-ordered entries by bucket, keeping rank order inside each
+ * (a counting sort: one pass to count, one to place). */
+static int group_by_bucket(cctx *c, gwr__tlistener *tl, keyed **ks, size_t n) {
+  keyed *grouped = gwr__calloc(&c->t->alloc, n + 1, sizeof *grouped);
+  uint32_t i, next = 0;
+  if (!grouped) return GWR_E_NOMEM;
+  for (i = 0; i < n; i++) tl->buckets[(*ks)[i].bucket].count++;
+  for (i = 0; i < tl->bucket_count; i++) {
+    tl->buckets[i].first = next;
+    next += tl->buckets[i].count;
+    tl->buckets[i].count = 0;
+  }
+  for (i = 0; i < n; i++) { /* ranks ascend, so a bucket's first entry is its best */
+    gwr__bucket *b = &tl->buckets[(*ks)[i].bucket];
+    if (b->count == 0) b->min_rank = (*ks)[i].e.rank;
+    grouped[b->first + b->count++] = (*ks)[i];
+  }
+  gwr__free(&c->t->alloc, *ks);
+  *ks = grouped;
+  return GWR_OK;
+}
+
+static int hang_entries(cctx *c, gwr__tlistener *tl, keyed **kp, size_t n) {
   size_t i;
+  keyed *ks = *kp;
+  int rc;
   for (i = 0; i < n; i++) {
     keyed *k = &ks[i];
     k->bucket = bucket_for(tl, k->host);
@@ -393,14 +435,8 @@ static void hang_entries(gwr__tlistener *tl, keyed *ks, size_t n) {
                 : k->m->path_type == GWR_PATH_REGEX ? GWR_LIST_REGEX : GWR_LIST_PREFIX;
     k->e.path = k->m->path_type == GWR_PATH_REGEX ? k->m->path : trie_path(k->m);
   }
-  qsort(ks, n, sizeof *ks, bucket_cmp);
-  for (i = 0; i < n; i++) {
-    gwr__bucket *b = &tl->buckets[ks[i].bucket];
-    if (b->count++ == 0) {
-      b->first = (uint32_t)i;
-      b->min_rank = ks[i].e.rank;
-    }
-  }
+  if ((rc = group_by_bucket(c, tl, kp, n)) != GWR_OK) return rc;
+  ks = *kp;
   for (i = 0; i < tl->bucket_count; i++)
     if (tl->buckets[i].count > GWR_LINEAR_BUCKET) tl->buckets[i].root = new_node(tl);
   for (i = 0; i < n; i++) {
@@ -411,6 +447,7 @@ static void hang_entries(gwr__tlistener *tl, keyed *ks, size_t n) {
                          k->e.list == GWR_LIST_REGEX ? regex_dir(k->m->path) : k->e.path,
                          k->e.list == GWR_LIST_EXACT);
   }
+  return GWR_OK;
 }
 
 /* Group trie entries by list (node, kind), rank order inside each group,
@@ -474,10 +511,8 @@ static int compile_listener(cctx *c, gwr__tlistener *tl, size_t first, size_t la
   size_t n = 0;
   int rc = build_entries(c, first, last, &ks, &n);
   if (rc == GWR_OK) rc = place_entries(c, tl, ks, n, first, last);
-  if (rc == GWR_OK) {
-    hang_entries(tl, ks, n);
-    rc = pack_entries(c, tl, ks, n);
-  }
+  if (rc == GWR_OK) rc = hang_entries(c, tl, &ks, n);
+  if (rc == GWR_OK) rc = pack_entries(c, tl, ks, n);
   scratch = tl->children;
   if (rc == GWR_OK) rc = gwr__hmap_compact(&tl->children, c->ar, &scratch);
   gwr__hmap_free_heap(&scratch, &c->t->alloc);
