@@ -26,7 +26,7 @@ typedef struct actx {
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static void cond_set(actx *a, gwr__conds *cs, const char *type, const char *status,
+static void cond_set(gwr__conds *cs, const char *type, const char *status,
                      const char *reason, const char *message) {
   size_t i;
   for (i = 0; i < cs->n; i++)
@@ -39,7 +39,6 @@ static void cond_set(actx *a, gwr__conds *cs, const char *type, const char *stat
   cs->c[i].status = status;
   cs->c[i].reason = reason;
   cs->c[i].message = message ? message : "";
-  (void)a;
 }
 
 static const gwr__cond *cond_get(const gwr__conds *cs, const char *type) {
@@ -224,7 +223,7 @@ static void add_supported(gwr__att_listener *al, const char *kind) {
 }
 
 /* A6 defaults, or the valid subset of allowedRoutes.kinds. */
-static void listener_kinds(actx *a, gwr__att_listener *al) {
+static void listener_kinds(gwr__att_listener *al) {
   const gwr__listener *l = al->l;
   size_t i;
   int invalid = 0;
@@ -249,7 +248,7 @@ static void listener_kinds(actx *a, gwr__att_listener *al) {
       invalid = 1;
   }
   if (invalid)
-    cond_set(a, &al->conds, "ResolvedRefs", "False", "InvalidRouteKinds",
+    cond_set(&al->conds, "ResolvedRefs", "False", "InvalidRouteKinds",
              "some allowedRoutes.kinds are not supported on this listener");
 }
 
@@ -263,19 +262,19 @@ static int listener_certs(actx *a, gwr__att_listener *al) {
   for (i = 0; i < l->cert_count; i++) {
     const gwr__objref *c = &l->certs[i];
     if (c->group.len || !gwr__sv_eq_cstr(c->kind, "Secret")) {
-      cond_set(a, &al->conds, "ResolvedRefs", "False", "InvalidCertificateRef",
+      cond_set(&al->conds, "ResolvedRefs", "False", "InvalidCertificateRef",
                fmt(a, "certificateRefs[%zu]: unsupported kind %s", i, c->kind.ptr));
       return 0;
     }
     if (!grant_allows(m, gwr__sv_cstr(GWR_GROUP_GATEWAY), gwr__sv_cstr("Gateway"), al->gw->meta.ns,
                       gwr__sv_cstr(""), gwr__sv_cstr("Secret"), c->ns, c->name)) {
-      cond_set(a, &al->conds, "ResolvedRefs", "False", "RefNotPermitted",
+      cond_set(&al->conds, "ResolvedRefs", "False", "RefNotPermitted",
                fmt(a, "certificateRefs[%zu]: Secret %s/%s is not permitted by any ReferenceGrant", i,
                    c->ns.ptr, c->name.ptr));
       return 0;
     }
     if (m->secrets.len && !find_obj(&m->secrets, c->ns, c->name)) {
-      cond_set(a, &al->conds, "ResolvedRefs", "False", "InvalidCertificateRef",
+      cond_set(&al->conds, "ResolvedRefs", "False", "InvalidCertificateRef",
                fmt(a, "certificateRefs[%zu]: Secret %s/%s not found", i, c->ns.ptr, c->name.ptr));
       return 0;
     }
@@ -323,32 +322,32 @@ static void listener_status(actx *a, gwr__att_listener *al, size_t index_in_gw) 
   const gwr__listener *l = al->l;
   const char *conflict = listener_conflict(al->gw, index_in_gw);
   int certs_ok;
-  cond_set(a, &al->conds, "Accepted", "True", "Accepted", "Listener is accepted");
-  cond_set(a, &al->conds, "Conflicted", "False", "NoConflicts", "No conflicts");
-  cond_set(a, &al->conds, "ResolvedRefs", "True", "ResolvedRefs", "All references are resolved");
-  listener_kinds(a, al);
+  cond_set(&al->conds, "Accepted", "True", "Accepted", "Listener is accepted");
+  cond_set(&al->conds, "Conflicted", "False", "NoConflicts", "No conflicts");
+  cond_set(&al->conds, "ResolvedRefs", "True", "ResolvedRefs", "All references are resolved");
+  listener_kinds(al);
   certs_ok = listener_certs(a, al);
   al->accepted = 1;
   if (l->protocol == GWR_PROTO_OTHER) {
     al->accepted = 0;
-    cond_set(a, &al->conds, "Accepted", "False", "UnsupportedProtocol",
+    cond_set(&al->conds, "Accepted", "False", "UnsupportedProtocol",
              fmt(a, "protocol %s is not supported", l->protocol_text.ptr));
   }
   if (conflict) {
     al->accepted = 0;
-    cond_set(a, &al->conds, "Conflicted", "True", conflict,
+    cond_set(&al->conds, "Conflicted", "True", conflict,
              fmt(a, "listener conflicts with another listener on port %u", (unsigned)l->port));
-    cond_set(a, &al->conds, "Accepted", "False", conflict, "listener is conflicted");
+    cond_set(&al->conds, "Accepted", "False", conflict, "listener is conflicted");
   }
   if (tls_overlap(al->gw, index_in_gw))
-    cond_set(a, &al->conds, "OverlappingTLSConfig", "True", "OverlappingHostnames",
+    cond_set(&al->conds, "OverlappingTLSConfig", "True", "OverlappingHostnames",
              "hostname overlaps another TLS listener on the same port");
   /* invalid route kinds leave the valid ones served; a bad certificate does not */
   al->programmed = al->accepted && certs_ok;
   if (al->programmed)
-    cond_set(a, &al->conds, "Programmed", "True", "Programmed", "Listener is programmed");
+    cond_set(&al->conds, "Programmed", "True", "Programmed", "Listener is programmed");
   else
-    cond_set(a, &al->conds, "Programmed", "False", conflict ? conflict : "Invalid",
+    cond_set(&al->conds, "Programmed", "False", conflict ? conflict : "Invalid",
              "Listener is not programmed");
 }
 
@@ -359,15 +358,15 @@ static void gateway_status(actx *a, gwr__att_gateway *ag) {
     programmed += a->out->listeners[ag->first_listener + i].programmed;
   }
   if (ok == ag->listener_count)
-    cond_set(a, &ag->conds, "Accepted", "True", "Accepted", "Gateway is accepted");
+    cond_set(&ag->conds, "Accepted", "True", "Accepted", "Gateway is accepted");
   else if (ok)
-    cond_set(a, &ag->conds, "Accepted", "True", "ListenersNotValid", "Some listeners are not valid");
+    cond_set(&ag->conds, "Accepted", "True", "ListenersNotValid", "Some listeners are not valid");
   else
-    cond_set(a, &ag->conds, "Accepted", "False", "ListenersNotValid", "No listener is valid");
+    cond_set(&ag->conds, "Accepted", "False", "ListenersNotValid", "No listener is valid");
   if (programmed)
-    cond_set(a, &ag->conds, "Programmed", "True", "Programmed", "Gateway is programmed");
+    cond_set(&ag->conds, "Programmed", "True", "Programmed", "Gateway is programmed");
   else
-    cond_set(a, &ag->conds, "Programmed", "False", "Invalid", "No listener is programmed");
+    cond_set(&ag->conds, "Programmed", "False", "Invalid", "No listener is programmed");
 }
 
 static int build_gateways(actx *a) {
@@ -405,7 +404,7 @@ static int build_gateways(actx *a) {
     if (ag->ours)
       gateway_status(a, ag);
     else
-      cond_set(a, &ag->conds, "Accepted", "Unknown", "Pending",
+      cond_set(&ag->conds, "Accepted", "Unknown", "Pending",
                fmt(a, "GatewayClass %s not found", gw->class_name.ptr));
   }
   a->out->listener_count = li;
@@ -615,13 +614,13 @@ static int attach_parent(actx *a, gwr__vec *bindings, size_t route, gwr__att_par
     if (any_rule_valid && (rc = add_binding(a, bindings, route, li)) != GWR_OK) return rc;
   }
   if (!relevant)
-    cond_set(a, &ap->conds, "Accepted", "False", "NoMatchingParent",
+    cond_set(&ap->conds, "Accepted", "False", "NoMatchingParent",
              "No listener matches the parentRef's sectionName/port");
   else if (!allowed)
-    cond_set(a, &ap->conds, "Accepted", "False", "NotAllowedByListeners",
+    cond_set(&ap->conds, "Accepted", "False", "NotAllowedByListeners",
              "No listener of the parent allows this route (kind or namespace)");
   else if (!attached)
-    cond_set(a, &ap->conds, "Accepted", "False", "NoMatchingListenerHostname",
+    cond_set(&ap->conds, "Accepted", "False", "NoMatchingListenerHostname",
              "No listener hostname intersects the route's hostnames");
   return GWR_OK;
 }
@@ -655,17 +654,17 @@ static void parent_conditions(actx *a, const gwr__att_route *ar, gwr__att_parent
   }
   if (!cond_get(&ap->conds, "Accepted")) {
     if (valid)
-      cond_set(a, &ap->conds, "Accepted", "True", "Accepted", "Route is accepted");
+      cond_set(&ap->conds, "Accepted", "True", "Accepted", "Route is accepted");
     else
-      cond_set(a, &ap->conds, "Accepted", "False", "UnsupportedValue",
+      cond_set(&ap->conds, "Accepted", "False", "UnsupportedValue",
                first_invalid ? first_invalid : "no valid rule");
   }
   if (ref_reason)
-    cond_set(a, &ap->conds, "ResolvedRefs", "False", ref_reason, ref_msg);
+    cond_set(&ap->conds, "ResolvedRefs", "False", ref_reason, ref_msg);
   else
-    cond_set(a, &ap->conds, "ResolvedRefs", "True", "ResolvedRefs", "All references are resolved");
+    cond_set(&ap->conds, "ResolvedRefs", "True", "ResolvedRefs", "All references are resolved");
   if (valid && invalid && strcmp(cond_get(&ap->conds, "Accepted")->status, "True") == 0)
-    cond_set(a, &ap->conds, "PartiallyInvalid", "True", "UnsupportedValue",
+    cond_set(&ap->conds, "PartiallyInvalid", "True", "UnsupportedValue",
              fmt(a, "Dropped Rule(s) %s", dropped));
 }
 

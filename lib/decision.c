@@ -69,10 +69,11 @@ int32_t gwr_decision_action(const gwr_decision *d) { return d ? d->action : GWR_
 static int64_t ms_or_unset(const gwr__duration *du) { return du->set ? du->ms : -1; }
 
 /* Rule policies (§6): timeouts, retry, session persistence. */
+/* No matched rule reads like a rule with no policy: unset (-1), absent (0). */
+static const gwr__rule no_rule;
+
 static int64_t policy_int(const gwr_decision *d, int32_t field) {
-  const gwr__rule *r = d->trule ? d->trule->rule : NULL;
-  if (!r) return field >= GWR_DI_TIMEOUT_REQUEST_MS && field <= GWR_DI_SESSION_IDLE_MS &&
-                         field != GWR_DI_HAS_RETRY && field != GWR_DI_HAS_SESSION ? -1 : 0;
+  const gwr__rule *r = d->trule ? d->trule->rule : &no_rule;
   switch (field) {
     case GWR_DI_TIMEOUT_REQUEST_MS: return ms_or_unset(&r->timeout_request);
     case GWR_DI_TIMEOUT_BACKEND_MS: return ms_or_unset(&r->timeout_backend);

@@ -374,9 +374,7 @@ static int read_parentref(reader *r, const gwr__node *m, void *elem) {
 
 /* ---- HTTPRoute ------------------------------------------------------------- */
 
-static void rule_unsupported(reader *r, gwr__rule *rule, const char *what,
-                             gwr__sv value) {
-  (void)what;
+static void rule_unsupported(reader *r, gwr__rule *rule, gwr__sv value) {
   if (!rule) {
     fail(r, NULL, "unsupported value");
     return;
@@ -401,7 +399,7 @@ static int read_kv_match(reader *r, const gwr__node *m, void *elem) {
     kv->type = GWR_VALUE_REGEX;
   else {
     size_t s = push_key(r, "type");
-    rule_unsupported(r, r->rule, "type", type);
+    rule_unsupported(r, r->rule, type);
     pop(r, s);
   }
   return !r->failed;
@@ -425,7 +423,7 @@ static int read_match(reader *r, const gwr__node *m, void *elem) {
     mt->path_type = GWR_PATH_REGEX;
   else {
     size_t s = push_key(r, "type");
-    rule_unsupported(r, r->rule, "path type", type);
+    rule_unsupported(r, r->rule, type);
     pop(r, s);
   }
   pop(r, saved);
@@ -468,7 +466,7 @@ static void read_path_mod(reader *r, const gwr__node *m, gwr__path_mod *pm) {
       pm->type = GWR_PATHMOD_PREFIX;
     else if (!r->failed) {
       size_t s = push_key(r, "type");
-      rule_unsupported(r, r->rule, "path modifier", type);
+      rule_unsupported(r, r->rule, type);
       pop(r, s);
     }
     /* CEL: exactly the member named by type is set */
@@ -569,14 +567,14 @@ static int read_filter(reader *r, const gwr__node *m, void *elem) {
     if (gwr__sv_eq_cstr(f->type_text, filter_types[i].name)) break;
   if (i == FILTER_TYPES) {
     size_t s = push_key(r, "type");
-    rule_unsupported(r, r->rule, "filter type", f->type_text);
+    rule_unsupported(r, r->rule, f->type_text);
     pop(r, s);
     return !r->failed;
   }
   f->type = filter_types[i].type;
   if (f->type == GWR_FILTER_EXTERNAL_AUTH) { /* F37: fail closed, never skip authentication */
     size_t s = push_key(r, "type");
-    rule_unsupported(r, r->rule, "filter type", f->type_text);
+    rule_unsupported(r, r->rule, f->type_text);
     pop(r, s);
   }
   {
