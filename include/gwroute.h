@@ -230,7 +230,11 @@ enum gwr_option {
    * one. */
   GWR_OPT_PATH_NORMALIZE = 7,
   /* Most aliases a YAML text may expand (default 1000). */
-  GWR_OPT_MAX_YAML_ALIASES = 8
+  GWR_OPT_MAX_YAML_ALIASES = 8,
+  /* Digest G6: an HTTPRoute and a GRPCRoute whose hostnames intersect on
+   * one listener: 1 (default) accepts only the older one there; 0 keeps
+   * both (gRPC requests try GRPCRoutes first, then HTTPRoutes). @since 0.1 */
+  GWR_OPT_GRPC_HOSTNAME_CONFLICTS = 9
 };
 
 #define GWR_REGEX_ORDER_ENVOY 0

@@ -266,7 +266,7 @@ static int listener_certs(actx *a, gwr__att_listener *al) {
                fmt(a, "certificateRefs[%zu]: unsupported kind %s", i, c->kind.ptr));
       return 0;
     }
-    if (!grant_allows(m, gwr__sv_cstr(GWR_GROUP_GATEWAY), gwr__sv_cstr("Gateway"), al->gw->meta.ns,
+    if (!grant_allows(m, gwr__sv_cstr(GWR_GROUP_GATEWAY), gwr__sv_cstr(al->owner->kind), al->owner->ns,
                       gwr__sv_cstr(""), gwr__sv_cstr("Secret"), c->ns, c->name)) {
       cond_set(&al->conds, "ResolvedRefs", "False", "RefNotPermitted",
                fmt(a, "certificateRefs[%zu]: Secret %s/%s is not permitted by any ReferenceGrant", i,
@@ -284,33 +284,44 @@ static int listener_certs(actx *a, gwr__att_listener *al) {
 
 static int tls_based(int p) { return p == GWR_PROTO_HTTPS || p == GWR_PROTO_TLS; }
 
-/* A10-A13 within one Gateway. Returns the conflict reason for listener i or NULL. */
-static const char *listener_conflict(const gwr__gateway *gw, size_t i) {
-  const gwr__listener *l = &gw->listeners[i];
+/* A10-A14 over a Gateway's merged listeners [first, first + n): listeners
+ * of one object conflict with each other both ways; across objects only
+ * the later one in A14 order (Gateway, then ListenerSets by age, name)
+ * loses. Returns the conflict reason for listener i, or NULL. */
+static const char *listener_conflict(const gwr__att_listener *ls, size_t n, size_t i) {
+  const gwr__listener *l = ls[i].l;
   size_t j;
   const char *why = NULL;
   if (l->protocol == GWR_PROTO_UDP || l->protocol == GWR_PROTO_OTHER) return NULL;
-  for (j = 0; j < gw->listener_count; j++) {
-    const gwr__listener *o = &gw->listeners[j];
+  for (j = 0; j < n; j++) {
+    const gwr__listener *o = ls[j].l;
+    int same_object = ls[j].owner == ls[i].owner;
     if (j == i || o->port != l->port || o->protocol == GWR_PROTO_UDP || o->protocol == GWR_PROTO_OTHER)
       continue;
+    if (!same_object && j > i) continue; /* a later object's listener never displaces this one */
     /* TCP with anything on its port; HTTP (cleartext) with HTTPS/TLS */
     if ((o->protocol == GWR_PROTO_TCP) != (l->protocol == GWR_PROTO_TCP)) return "ProtocolConflict";
     if ((o->protocol == GWR_PROTO_HTTP) != (l->protocol == GWR_PROTO_HTTP)) return "ProtocolConflict";
     if (tls_based(l->protocol) && tls_based(o->protocol) && o->protocol != l->protocol &&
         gwr__sv_eq(o->hostname, l->hostname))
       why = "HostnameConflict";
+    /* A5 across objects: the same (port, protocol, hostname) twice */
+    if (!same_object && o->protocol == l->protocol && gwr__sv_eq(o->hostname, l->hostname))
+      why = "HostnameConflict";
+    /* A11: TLS Passthrough and Terminate on one port (TLSRouteModeMixed unsupported) */
+    if (l->protocol == GWR_PROTO_TLS && o->protocol == GWR_PROTO_TLS && l->tls_mode != o->tls_mode)
+      return "ProtocolConflict";
   }
   return why;
 }
 
-static int tls_overlap(const gwr__gateway *gw, size_t i) {
-  const gwr__listener *l = &gw->listeners[i];
+static int tls_overlap(const gwr__att_listener *ls, size_t n, size_t i) {
+  const gwr__listener *l = ls[i].l;
   size_t j;
   gwr__sv x;
   if (!tls_based(l->protocol)) return 0;
-  for (j = 0; j < gw->listener_count; j++) {
-    const gwr__listener *o = &gw->listeners[j];
+  for (j = 0; j < n; j++) {
+    const gwr__listener *o = ls[j].l;
     if (j != i && o->port == l->port && tls_based(o->protocol) && l->hostname.len && o->hostname.len &&
         gwr__host_intersect(o->hostname, l->hostname, &x))
       return 1;
@@ -318,9 +329,10 @@ static int tls_overlap(const gwr__gateway *gw, size_t i) {
   return 0;
 }
 
-static void listener_status(actx *a, gwr__att_listener *al, size_t index_in_gw) {
+static void listener_status(actx *a, const gwr__att_gateway *ag, size_t index) {
+  gwr__att_listener *all = &a->out->listeners[ag->first_listener], *al = &all[index];
   const gwr__listener *l = al->l;
-  const char *conflict = listener_conflict(al->gw, index_in_gw);
+  const char *conflict = listener_conflict(all, ag->listener_count, index);
   int certs_ok;
   cond_set(&al->conds, "Accepted", "True", "Accepted", "Listener is accepted");
   cond_set(&al->conds, "Conflicted", "False", "NoConflicts", "No conflicts");
@@ -339,7 +351,7 @@ static void listener_status(actx *a, gwr__att_listener *al, size_t index_in_gw) 
              fmt(a, "listener conflicts with another listener on port %u", (unsigned)l->port));
     cond_set(&al->conds, "Accepted", "False", conflict, "listener is conflicted");
   }
-  if (tls_overlap(al->gw, index_in_gw))
+  if (tls_overlap(all, ag->listener_count, index))
     cond_set(&al->conds, "OverlappingTLSConfig", "True", "OverlappingHostnames",
              "hostname overlaps another TLS listener on the same port");
   /* invalid route kinds leave the valid ones served; a bad certificate does not */
@@ -353,11 +365,11 @@ static void listener_status(actx *a, gwr__att_listener *al, size_t index_in_gw) 
 
 static void gateway_status(actx *a, gwr__att_gateway *ag) {
   size_t i, ok = 0, programmed = 0;
-  for (i = 0; i < ag->listener_count; i++) {
+  for (i = 0; i < ag->own_listener_count; i++) {
     ok += a->out->listeners[ag->first_listener + i].accepted;
     programmed += a->out->listeners[ag->first_listener + i].programmed;
   }
-  if (ok == ag->listener_count)
+  if (ok == ag->own_listener_count)
     cond_set(&ag->conds, "Accepted", "True", "Accepted", "Gateway is accepted");
   else if (ok)
     cond_set(&ag->conds, "Accepted", "True", "ListenersNotValid", "Some listeners are not valid");
@@ -369,13 +381,102 @@ static void gateway_status(actx *a, gwr__att_gateway *ag) {
     cond_set(&ag->conds, "Programmed", "False", "Invalid", "No listener is programmed");
 }
 
+/* A ListenerSet's Accepted/Programmed from its listeners (§9.2). */
+static void listenerset_status(actx *a, gwr__att_listenerset *as, gwr__att_gateway *ag) {
+  size_t i, ok = 0, programmed = 0;
+  if (!as->admitted) {
+    const char *why = fmt(a, "Gateway %s/%s does not allow this ListenerSet (spec.allowedListeners)",
+                          ag->gw->meta.ns.ptr, ag->gw->meta.name.ptr);
+    cond_set(&as->conds, "Accepted", "False", "NotAllowed", why);
+    cond_set(&as->conds, "Programmed", "False", "NotAllowed", why);
+    return;
+  }
+  for (i = 0; i < as->listener_count; i++) {
+    ok += a->out->listeners[as->first_listener + i].accepted;
+    programmed += a->out->listeners[as->first_listener + i].programmed;
+  }
+  if (ok == as->listener_count)
+    cond_set(&as->conds, "Accepted", "True", "Accepted", "ListenerSet is accepted");
+  else if (ok)
+    cond_set(&as->conds, "Accepted", "True", "ListenersNotValid", "Some listeners are not valid");
+  else
+    cond_set(&as->conds, "Accepted", "False", "ListenersNotValid", "No listener is valid");
+  if (programmed)
+    cond_set(&as->conds, "Programmed", "True", "Programmed", "ListenerSet is programmed");
+  else
+    cond_set(&as->conds, "Programmed", "False", "ListenersNotValid", "No listener is programmed");
+  if (ok) ag->attached_sets++;
+}
+
+/* Does the Gateway's spec.allowedListeners admit a ListenerSet? */
+static int listeners_allowed(actx *a, const gwr__gateway *gw, const gwr__listenerset *ls) {
+  switch (gw->listeners_from) {
+    case GWR_FROM_ALL: return 1;
+    case GWR_FROM_SAME: return gwr__sv_eq(gw->meta.ns, ls->meta.ns);
+    case GWR_FROM_SELECTOR: return selector_matches(a->m, &gw->listeners_selector, ls->meta.ns);
+    default: return 0; /* None, the default */
+  }
+}
+
+static int names_gateway(const gwr__objref *ref, const gwr__gateway *gw) {
+  return gwr__sv_eq_cstr(ref->group, GWR_GROUP_GATEWAY) && gwr__sv_eq_cstr(ref->kind, "Gateway") &&
+         gwr__sv_eq(ref->ns, gw->meta.ns) && gwr__sv_eq(ref->name, gw->meta.name);
+}
+
+/* A14: oldest first, then "namespace/name". */
+static int set_order_cmp(const void *x, const void *y) {
+  const gwr__listenerset *a = *(const gwr__listenerset *const *)x, *b = *(const gwr__listenerset *const *)y;
+  int c;
+  if (a->meta.created != b->meta.created) return a->meta.created < b->meta.created ? -1 : 1;
+  if ((c = strcmp(a->meta.ns.ptr, b->meta.ns.ptr))) return c;
+  return strcmp(a->meta.name.ptr, b->meta.name.ptr);
+}
+
+static void add_listener(actx *a, size_t li, const gwr__gateway *gw, const gwr__listener *l,
+                         const gwr__meta *owner, const gwr__listenerset *set) {
+  gwr__att_listener *al = &a->out->listeners[li];
+  al->gw = gw;
+  al->l = l;
+  al->owner = owner;
+  al->set = set;
+  al->gateway = a->out->gateway_count - 1;
+  al->full_name = fmt(a, "%s/%s/%s", owner->ns.ptr, owner->name.ptr, l->name.ptr);
+}
+
+/* The Gateway's ListenerSets in A14 order; the admitted ones' listeners
+ * follow the Gateway's own. Returns the next free listener slot. */
+static size_t merge_listenersets(actx *a, gwr__att_gateway *ag, size_t li, const gwr__listenerset **tmp) {
+  const gwr__model *m = a->m;
+  size_t i, n = 0, k;
+  for (i = 0; i < m->listenersets.len; i++) {
+    const gwr__listenerset *ls = VEC_PTR(m->listenersets, gwr__listenerset, i);
+    if (names_gateway(&ls->parent, ag->gw)) tmp[n++] = ls;
+  }
+  qsort(tmp, n, sizeof *tmp, set_order_cmp);
+  for (i = 0; i < n; i++) {
+    gwr__att_listenerset *as = &a->out->sets[a->out->set_count++];
+    as->ls = tmp[i];
+    as->gateway = a->out->gateway_count - 1;
+    as->admitted = listeners_allowed(a, ag->gw, tmp[i]);
+    as->first_listener = li;
+    as->listener_count = as->admitted ? tmp[i]->listener_count : 0;
+    for (k = 0; k < as->listener_count; k++, li++)
+      add_listener(a, li, ag->gw, &tmp[i]->listeners[k], &tmp[i]->meta, tmp[i]);
+  }
+  return li;
+}
+
 static int build_gateways(actx *a) {
   const gwr__model *m = a->m;
-  size_t g, i, nl = 0, li = 0;
+  size_t g, i, nl = 0, li = 0, first_set;
+  const gwr__listenerset **tmp;
   for (g = 0; g < m->gateways.len; g++) nl += VEC_PTR(m->gateways, gwr__gateway, g)->listener_count;
+  for (g = 0; g < m->listenersets.len; g++) nl += VEC_PTR(m->listenersets, gwr__listenerset, g)->listener_count;
   a->out->gateways = gwr__arena_array(a->ar, m->gateways.len + 1, sizeof(gwr__att_gateway));
   a->out->listeners = gwr__arena_array(a->ar, nl + 1, sizeof(gwr__att_listener));
-  if (!a->out->gateways || !a->out->listeners) return GWR_E_NOMEM;
+  a->out->sets = gwr__arena_array(a->ar, m->listenersets.len + 1, sizeof(gwr__att_listenerset));
+  tmp = gwr__arena_array(a->ar, m->listenersets.len + 1, sizeof *tmp);
+  if (!a->out->gateways || !a->out->listeners || !a->out->sets || !tmp) return GWR_E_NOMEM;
   for (g = 0; g < m->gateways.len; g++) {
     gwr__att_gateway *ag = &a->out->gateways[a->out->gateway_count];
     const gwr__gateway *gw = VEC_PTR(m->gateways, gwr__gateway, g);
@@ -392,20 +493,19 @@ static int build_gateways(actx *a) {
     }
     a->out->gateway_count++;
     ag->first_listener = li;
-    ag->listener_count = ag->ours ? gw->listener_count : 0;
-    for (i = 0; i < ag->listener_count; i++, li++) {
-      gwr__att_listener *al = &a->out->listeners[li];
-      al->gw = gw;
-      al->l = &gw->listeners[i];
-      al->gateway = a->out->gateway_count - 1;
-      al->full_name = fmt(a, "%s/%s/%s", gw->meta.ns.ptr, gw->meta.name.ptr, al->l->name.ptr);
-      listener_status(a, al, i);
-    }
-    if (ag->ours)
-      gateway_status(a, ag);
-    else
+    if (!ag->ours) {
       cond_set(&ag->conds, "Accepted", "Unknown", "Pending",
                fmt(a, "GatewayClass %s not found", gw->class_name.ptr));
+      continue;
+    }
+    ag->own_listener_count = gw->listener_count;
+    for (i = 0; i < gw->listener_count; i++, li++) add_listener(a, li, gw, &gw->listeners[i], &gw->meta, NULL);
+    first_set = a->out->set_count;
+    li = merge_listenersets(a, ag, li, tmp);
+    ag->listener_count = li - ag->first_listener;
+    for (i = 0; i < ag->listener_count; i++) listener_status(a, ag, i);
+    gateway_status(a, ag);
+    for (i = first_set; i < a->out->set_count; i++) listenerset_status(a, &a->out->sets[i], ag);
   }
   a->out->listener_count = li;
   return a->nomem ? GWR_E_NOMEM : GWR_OK;
@@ -413,7 +513,7 @@ static int build_gateways(actx *a) {
 
 /* ---- backends (§4.3) -------------------------------------------------------- */
 
-static void resolve_backend(actx *a, const gwr__httproute *r, gwr__att_backend *ab) {
+static void resolve_backend(actx *a, const gwr__route *r, gwr__att_backend *ab) {
   const gwr__objref *ref = ab->ref;
   const gwr__service *svc;
   size_t i;
@@ -424,7 +524,7 @@ static void resolve_backend(actx *a, const gwr__httproute *r, gwr__att_backend *
                       ref->kind.ptr, ref->group.len ? "." : "", ref->group.ptr);
     return;
   }
-  if (!grant_allows(a->m, gwr__sv_cstr(GWR_GROUP_GATEWAY), gwr__sv_cstr("HTTPRoute"), r->meta.ns,
+  if (!grant_allows(a->m, gwr__sv_cstr(GWR_GROUP_GATEWAY), gwr__sv_cstr(r->meta.kind), r->meta.ns,
                     gwr__sv_cstr(""), gwr__sv_cstr("Service"), ref->ns, ref->name)) {
     ab->reason = "RefNotPermitted";
     ab->message = fmt(a, "backendRef to Service %s/%s is not permitted by any ReferenceGrant",
@@ -458,7 +558,7 @@ static size_t count_mirrors(const gwr__rule *rule) {
   return n;
 }
 
-static void add_mirrors(actx *a, const gwr__httproute *r, gwr__att_rule *ar, const gwr__filter *fs,
+static void add_mirrors(actx *a, const gwr__route *r, gwr__att_rule *ar, const gwr__filter *fs,
                         size_t n) {
   size_t i;
   for (i = 0; i < n; i++) {
@@ -473,7 +573,7 @@ static void add_mirrors(actx *a, const gwr__httproute *r, gwr__att_rule *ar, con
 
 /* F28: mirror references resolve like backends; an invalid one only drops
  * that mirror but turns ResolvedRefs False. */
-static int build_mirrors(actx *a, const gwr__httproute *r, const gwr__rule *rule, gwr__att_rule *ar) {
+static int build_mirrors(actx *a, const gwr__route *r, const gwr__rule *rule, gwr__att_rule *ar) {
   size_t j, n = count_mirrors(rule);
   if (n == 0) return GWR_OK; /* the common case: no memory */
   ar->mirrors = gwr__arena_array(a->ar, n, sizeof *ar->mirrors);
@@ -485,7 +585,7 @@ static int build_mirrors(actx *a, const gwr__httproute *r, const gwr__rule *rule
 }
 
 static int build_rules(actx *a, gwr__att_route *ar) {
-  const gwr__httproute *r = ar->r;
+  const gwr__route *r = ar->r;
   size_t i, j;
   ar->rules = gwr__arena_array(a->ar, r->rule_count, sizeof *ar->rules);
   if (!ar->rules) return GWR_E_NOMEM;
@@ -507,24 +607,24 @@ static int build_rules(actx *a, gwr__att_route *ar) {
 
 /* ---- route attachment (A16) --------------------------------------------------- */
 
-static int listener_admits(actx *a, const gwr__att_listener *al, const gwr__httproute *r) {
+static int listener_admits(actx *a, const gwr__att_listener *al, const gwr__route *r) {
   size_t k;
   int kind_ok = 0;
   for (k = 0; k < al->supported_count; k++)
     if (gwr__sv_eq_cstr(al->supported[k].group, GWR_GROUP_GATEWAY) &&
-        gwr__sv_eq_cstr(al->supported[k].kind, "HTTPRoute"))
+        gwr__sv_eq_cstr(al->supported[k].kind, r->meta.kind))
       kind_ok = 1;
   if (!kind_ok) return 0;
   switch (al->l->from) {
     case GWR_FROM_ALL: return 1;
-    case GWR_FROM_SAME: return gwr__sv_eq(r->meta.ns, al->gw->meta.ns);
+    case GWR_FROM_SAME: return gwr__sv_eq(r->meta.ns, al->owner->ns);
     case GWR_FROM_SELECTOR: return selector_matches(a->m, &al->l->selector, r->meta.ns);
     default: return 0;
   }
 }
 
 /* Effective hostnames of route r on listener l, each with its score. */
-static int effective_hosts(actx *a, const gwr__httproute *r, const gwr__listener *l,
+static int effective_hosts(actx *a, const gwr__route *r, const gwr__listener *l,
                            gwr__host **out, size_t *count) {
   size_t i, j, n = 0;
   gwr__host *hs = gwr__arena_array(a->ar, r->hostname_count + 1, sizeof *hs);
@@ -553,16 +653,35 @@ static int effective_hosts(actx *a, const gwr__httproute *r, const gwr__listener
   return GWR_OK;
 }
 
-static int parent_gateway(actx *a, const gwr__parentref *p) {
+/* The parent a parentRef names (A16.1-2): a Gateway of ours (its own
+ * listeners only) or a ListenerSet of one (its listeners). Returns 0 when
+ * the parent is not ours or not found: no status is written for it. */
+static int resolve_parent(actx *a, const gwr__parentref *p, const gwr__att_gateway **ag,
+                          size_t *first, size_t *count) {
   size_t g;
-  if (!gwr__sv_eq_cstr(p->ref.group, GWR_GROUP_GATEWAY) || !gwr__sv_eq_cstr(p->ref.kind, "Gateway"))
-    return -1;
-  for (g = 0; g < a->out->gateway_count; g++) {
-    const gwr__gateway *gw = a->out->gateways[g].gw;
-    if (a->out->gateways[g].ours && gwr__sv_eq(gw->meta.ns, p->ref.ns) && gwr__sv_eq(gw->meta.name, p->ref.name))
-      return (int)g;
+  if (!gwr__sv_eq_cstr(p->ref.group, GWR_GROUP_GATEWAY)) return 0;
+  if (gwr__sv_eq_cstr(p->ref.kind, "Gateway")) {
+    for (g = 0; g < a->out->gateway_count; g++) {
+      const gwr__gateway *gw = a->out->gateways[g].gw;
+      if (a->out->gateways[g].ours && gwr__sv_eq(gw->meta.ns, p->ref.ns) && gwr__sv_eq(gw->meta.name, p->ref.name)) {
+        *ag = &a->out->gateways[g];
+        *first = (*ag)->first_listener;
+        *count = (*ag)->own_listener_count;
+        return 1;
+      }
+    }
+  } else if (gwr__sv_eq_cstr(p->ref.kind, "ListenerSet")) {
+    for (g = 0; g < a->out->set_count; g++) {
+      const gwr__att_listenerset *as = &a->out->sets[g];
+      if (gwr__sv_eq(as->ls->meta.ns, p->ref.ns) && gwr__sv_eq(as->ls->meta.name, p->ref.name)) {
+        *ag = &a->out->gateways[as->gateway];
+        *first = as->first_listener;
+        *count = as->listener_count; /* 0 when not admitted: NoMatchingParent */
+        return 1;
+      }
+    }
   }
-  return -1;
+  return 0;
 }
 
 /* One binding per (route, listener); a second parentRef reaching the same
@@ -581,6 +700,7 @@ static int add_binding(actx *a, gwr__vec *bindings, size_t route, size_t listene
   if (!b) return GWR_E_NOMEM;
   b->route = route;
   b->listener = listener;
+  b->kind = ar->r->kind;
   a->out->listeners[listener].attached_routes++;
   return effective_hosts(a, ar->r, a->out->listeners[listener].l, &b->hosts, &b->host_count);
 }
@@ -588,21 +708,22 @@ static int add_binding(actx *a, gwr__vec *bindings, size_t route, size_t listene
 /* Which stage emptied the listener set decides the reason (A16 order). */
 static int attach_parent(actx *a, gwr__vec *bindings, size_t route, gwr__att_parent *ap,
                          int any_rule_valid) {
-  const gwr__httproute *r = a->out->routes[route].r;
-  int g = parent_gateway(a, ap->ref);
-  size_t i, relevant = 0, allowed = 0, attached = 0;
+  const gwr__route *r = a->out->routes[route].r;
   const gwr__att_gateway *ag;
+  size_t first = 0, count = 0, i, relevant = 0, allowed = 0;
   int rc;
-  if (g < 0) return GWR_OK; /* not ours or not found: no status (A16.1) */
-  ag = &a->out->gateways[g];
+  if (!resolve_parent(a, ap->ref, &ag, &first, &count)) return GWR_OK; /* A16.1 */
   ap->ours = 1;
   ap->controller = ag->controller;
-  for (i = 0; i < ag->listener_count; i++) {
-    size_t li = ag->first_listener + i;
+  ap->listeners = gwr__arena_array(a->ar, count + 1, sizeof *ap->listeners);
+  if (!ap->listeners) return GWR_E_NOMEM;
+  for (i = 0; i < count; i++) {
+    size_t li = first + i;
     const gwr__att_listener *al = &a->out->listeners[li];
     gwr__sv e;
     size_t h;
-    int hit = r->hostname_count == 0;
+    /* A16.4: only kinds with hostnames; a route without any takes the listener's */
+    int hit = r->hostname_count == 0 || r->kind == GWR_ROUTE_TCP || r->kind == GWR_ROUTE_UDP;
     if (ap->ref->section.len && !gwr__sv_eq(ap->ref->section, al->l->name)) continue;
     if (ap->ref->ref.port && ap->ref->ref.port != al->l->port) continue;
     relevant++;
@@ -610,16 +731,17 @@ static int attach_parent(actx *a, gwr__vec *bindings, size_t route, gwr__att_par
     allowed++;
     for (h = 0; h < r->hostname_count && !hit; h++) hit = gwr__host_intersect(al->l->hostname, r->hostnames[h], &e);
     if (!hit) continue;
-    attached++;
+    ap->listeners[ap->listener_count++] = li;
     if (any_rule_valid && (rc = add_binding(a, bindings, route, li)) != GWR_OK) return rc;
   }
   if (!relevant)
     cond_set(&ap->conds, "Accepted", "False", "NoMatchingParent",
-             "No listener matches the parentRef's sectionName/port");
+             count ? "No listener matches the parentRef's sectionName/port"
+                   : "The parent has no listener this route can use (a ListenerSet its Gateway does not allow)");
   else if (!allowed)
     cond_set(&ap->conds, "Accepted", "False", "NotAllowedByListeners",
              "No listener of the parent allows this route (kind or namespace)");
-  else if (!attached)
+  else if (!ap->listener_count)
     cond_set(&ap->conds, "Accepted", "False", "NoMatchingListenerHostname",
              "No listener hostname intersects the route's hostnames");
   return GWR_OK;
@@ -627,7 +749,7 @@ static int attach_parent(actx *a, gwr__vec *bindings, size_t route, gwr__att_par
 
 /* Accepted (when attach_parent left it unset), ResolvedRefs, PartiallyInvalid. */
 static void parent_conditions(actx *a, const gwr__att_route *ar, gwr__att_parent *ap) {
-  const gwr__httproute *r = ar->r;
+  const gwr__route *r = ar->r;
   size_t i, j, valid = 0, invalid = 0;
   const char *first_invalid = NULL, *ref_reason = NULL, *ref_msg = NULL;
   char dropped[768] = "";
@@ -668,7 +790,7 @@ static void parent_conditions(actx *a, const gwr__att_route *ar, gwr__att_parent
              fmt(a, "Dropped Rule(s) %s", dropped));
 }
 
-static int route_any_valid(const gwr__httproute *r) {
+static int route_any_valid(const gwr__route *r) {
   size_t i;
   for (i = 0; i < r->rule_count; i++)
     if (!r->rules[i].invalid_reason) return 1;
@@ -684,8 +806,8 @@ static int build_routes(actx *a, gwr__vec *bindings) {
   a->out->route_count = m->routes.len;
   for (i = 0; i < m->routes.len; i++) {
     gwr__att_route *ar = &a->out->routes[i];
-    ar->r = VEC_PTR(m->routes, gwr__httproute, i);
-    ar->kind = "HTTPRoute";
+    ar->r = VEC_PTR(m->routes, gwr__route, i);
+    ar->kind = ar->r->meta.kind;
     if ((rc = build_rules(a, ar)) != GWR_OK) return rc;
     ar->parents = gwr__arena_array(a->ar, ar->r->parent_count + 1, sizeof *ar->parents);
     if (!ar->parents) return GWR_E_NOMEM;
@@ -693,7 +815,6 @@ static int build_routes(actx *a, gwr__vec *bindings) {
       ar->parents[p].ref = &ar->r->parents[p];
       rc = attach_parent(a, bindings, i, &ar->parents[p], route_any_valid(ar->r));
       if (rc != GWR_OK) return rc;
-      if (ar->parents[p].ours) parent_conditions(a, ar, &ar->parents[p]);
     }
   }
   return a->nomem ? GWR_E_NOMEM : GWR_OK;
@@ -704,6 +825,105 @@ static int binding_cmp(const void *x, const void *y) {
   const gwr__binding *a = x, *b = y;
   if (a->listener != b->listener) return a->listener < b->listener ? -1 : 1;
   return a->route < b->route ? -1 : (a->route > b->route);
+}
+
+/* ---- G6: HTTPRoute vs GRPCRoute hostnames on one listener ---------------------- */
+
+static int route_older(const gwr__route *x, const gwr__route *y) {
+  int c;
+  if (x->meta.created != y->meta.created) return x->meta.created < y->meta.created;
+  if ((c = strcmp(x->meta.ns.ptr, y->meta.ns.ptr))) return c < 0;
+  return strcmp(x->meta.name.ptr, y->meta.name.ptr) < 0;
+}
+
+static int bindings_intersect(const gwr__binding *x, const gwr__binding *y) {
+  size_t i, j;
+  gwr__sv e;
+  for (i = 0; i < x->host_count; i++)
+    for (j = 0; j < y->host_count; j++)
+      if (gwr__host_intersect(x->hosts[i].name, y->hosts[j].name, &e)) return 1;
+  return 0;
+}
+
+/* The oldest route (then namespace/name) keeps an intersecting hostname;
+ * every HTTP/gRPC binding of the other kind that meets an older one is
+ * dropped. A listener's bindings are [first, last). */
+static void g6_listener(actx *a, size_t first, size_t last) {
+  gwr__binding *bs = a->out->bindings;
+  size_t i, j;
+  int kinds = 0;
+  for (i = first; i < last; i++) kinds |= 1 << bs[i].kind;
+  if (!(kinds & (1 << GWR_ROUTE_HTTP)) || !(kinds & (1 << GWR_ROUTE_GRPC))) return;
+  for (i = first; i < last; i++) {
+    const gwr__route *ri = a->out->routes[bs[i].route].r;
+    if (bs[i].kind != GWR_ROUTE_HTTP && bs[i].kind != GWR_ROUTE_GRPC) continue;
+    for (j = first; j < last && !bs[i].dropped; j++) {
+      const gwr__route *rj = a->out->routes[bs[j].route].r;
+      if (bs[j].kind == bs[i].kind || (bs[j].kind != GWR_ROUTE_HTTP && bs[j].kind != GWR_ROUTE_GRPC))
+        continue;
+      if (!route_older(rj, ri) || !bindings_intersect(&bs[i], &bs[j])) continue;
+      bs[i].dropped = 1;
+      a->out->listeners[bs[i].listener].attached_routes--;
+      a->out->routes[bs[i].route].conflict =
+          fmt(a, "hostnames overlap %s %s/%s on listener %s, which is older and keeps them "
+                 "(an HTTPRoute and a GRPCRoute may not share a hostname on one listener)",
+              rj->meta.kind, rj->meta.ns.ptr, rj->meta.name.ptr,
+              a->out->listeners[bs[i].listener].full_name);
+    }
+  }
+}
+
+static int binding_dropped(const gwr__attach *att, size_t route, size_t listener) {
+  gwr__binding key, *b;
+  key.route = route;
+  key.listener = listener;
+  b = bsearch(&key, att->bindings, att->binding_count, sizeof key, binding_cmp);
+  return b && b->dropped;
+}
+
+/* Per parentRef: Accepted=False when G6 took every listener it had. */
+static void route_conditions(actx *a) {
+  size_t i, p, k;
+  for (i = 0; i < a->out->route_count; i++) {
+    gwr__att_route *ar = &a->out->routes[i];
+    for (p = 0; p < ar->r->parent_count; p++) {
+      gwr__att_parent *ap = &ar->parents[p];
+      size_t kept = 0;
+      if (!ap->ours) continue;
+      for (k = 0; k < ap->listener_count; k++) kept += !binding_dropped(a->out, i, ap->listeners[k]);
+      if (ap->listener_count && !kept && ar->conflict && route_any_valid(ar->r))
+        cond_set(&ap->conds, "Accepted", "False", "HostnameConflict", ar->conflict);
+      parent_conditions(a, ar, ap);
+    }
+  }
+}
+
+static void drop_lost_bindings(gwr__attach *att) {
+  size_t i, n = 0;
+  for (i = 0; i < att->binding_count; i++)
+    if (!att->bindings[i].dropped) att->bindings[n++] = att->bindings[i];
+  att->binding_count = n;
+}
+
+static int finish_bindings(actx *a, gwr__vec *bindings) {
+  gwr__attach *out = a->out;
+  size_t first = 0, i;
+  if (bindings->len) {
+    out->bindings = gwr__arena_array(a->ar, bindings->len, sizeof(gwr__binding));
+    if (!out->bindings) return GWR_E_NOMEM;
+    memcpy(out->bindings, bindings->data, bindings->len * sizeof(gwr__binding));
+    out->binding_count = bindings->len;
+    qsort(out->bindings, out->binding_count, sizeof(gwr__binding), binding_cmp);
+  }
+  if (a->cfg->opt.grpc_conflicts)
+    for (i = 1; i <= out->binding_count; i++)
+      if (i == out->binding_count || out->bindings[i].listener != out->bindings[first].listener) {
+        g6_listener(a, first, i);
+        first = i;
+      }
+  route_conditions(a);
+  drop_lost_bindings(out);
+  return a->nomem ? GWR_E_NOMEM : GWR_OK;
 }
 
 int gwr__attach_build(gwr__attach *out, const gwr_config *cfg, gwr__arena *ar) {
@@ -727,15 +947,7 @@ int gwr__attach_build(gwr__attach *out, const gwr_config *cfg, gwr__arena *ar) {
   gwr__vec_init(&bindings, sizeof(gwr__binding));
   rc = build_gateways(&a);
   if (rc == GWR_OK) rc = build_routes(&a, &bindings);
-  if (rc == GWR_OK && bindings.len) {
-    out->bindings = gwr__arena_array(ar, bindings.len, sizeof(gwr__binding));
-    if (!out->bindings) rc = GWR_E_NOMEM;
-    else {
-      memcpy(out->bindings, bindings.data, bindings.len * sizeof(gwr__binding));
-      out->binding_count = bindings.len;
-      qsort(out->bindings, out->binding_count, sizeof(gwr__binding), binding_cmp);
-    }
-  }
+  if (rc == GWR_OK) rc = finish_bindings(&a, &bindings);
   gwr__vec_free(&bindings, &cfg->alloc);
   return rc;
 }

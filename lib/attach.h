@@ -28,8 +28,10 @@ typedef struct gwr__conds {
 } gwr__conds;
 
 typedef struct gwr__att_listener {
-  const gwr__gateway *gw;
+  const gwr__gateway *gw;       /* the Gateway it serves on */
   const gwr__listener *l;
+  const gwr__meta *owner;       /* the object defining it: the Gateway or a ListenerSet */
+  const gwr__listenerset *set;  /* the ListenerSet, or NULL for the Gateway's own */
   size_t gateway;               /* index into gateways */
   const char *full_name;        /* "namespace/gateway/listener" */
   int accepted;                 /* Accepted=True */
@@ -44,9 +46,19 @@ typedef struct gwr__att_gateway {
   const gwr__gateway *gw;
   gwr__sv controller;           /* the class's controllerName */
   int ours;                     /* reconciled: class exists and is ours */
-  size_t first_listener, listener_count; /* range in listeners */
+  size_t first_listener, listener_count; /* range in listeners: its own, then its ListenerSets' (A14) */
+  size_t own_listener_count;    /* the Gateway's own listeners, first in the range */
+  size_t attached_sets;         /* ListenerSets admitted and accepted */
   gwr__conds conds;
 } gwr__att_gateway;
+
+typedef struct gwr__att_listenerset {
+  const gwr__listenerset *ls;
+  size_t gateway;               /* index into gateways */
+  int admitted;                 /* allowedListeners admits it: its listeners are merged */
+  size_t first_listener, listener_count; /* range in listeners when admitted */
+  gwr__conds conds;
+} gwr__att_listenerset;
 
 typedef struct gwr__att_backend {
   const gwr__backend *b;        /* group/kind/ns/name/port with defaults, weight; NULL for a mirror */
@@ -70,13 +82,16 @@ typedef struct gwr__att_parent {
   int ours;                     /* status is written for this parentRef */
   gwr__sv controller;
   gwr__conds conds;
+  size_t *listeners;            /* listeners it attached to (before G6) */
+  size_t listener_count;
 } gwr__att_parent;
 
 typedef struct gwr__att_route {
-  const gwr__httproute *r;
-  const char *kind;             /* "HTTPRoute" */
+  const gwr__route *r;
+  const char *kind;             /* "HTTPRoute", "GRPCRoute", "TLSRoute", ... */
   gwr__att_rule *rules;         /* parallel to r->rules */
   gwr__att_parent *parents;     /* parallel to r->parents */
+  const char *conflict;         /* why G6 took a listener from it, or NULL */
 } gwr__att_route;
 
 /* One effective hostname of a route on a listener (A23), with the
@@ -93,6 +108,8 @@ typedef struct gwr__binding {
   size_t listener;              /* index into listeners */
   gwr__host *hosts;
   size_t host_count;
+  int kind;                     /* the route's kind (enum gwr__route_kind) */
+  int dropped;                  /* lost a G6 hostname conflict: serves nothing */
 } gwr__binding;
 
 typedef struct gwr__attach {
@@ -100,6 +117,8 @@ typedef struct gwr__attach {
   size_t gateway_count;
   gwr__att_listener *listeners;
   size_t listener_count;
+  gwr__att_listenerset *sets;   /* every ListenerSet whose parent Gateway is ours */
+  size_t set_count;
   gwr__att_route *routes;
   size_t route_count;
   gwr__binding *bindings;       /* ordered by listener, then route */

@@ -139,7 +139,7 @@ typedef struct keyed {
 
 static int fill_entry(cctx *c, keyed *k, const gwr__binding *b, const gwr__host *h, uint32_t rule,
                       uint32_t match) {
-  const gwr__httproute *r = c->att->routes[b->route].r;
+  const gwr__route *r = c->att->routes[b->route].r;
   const gwr__match *m = &r->rules[rule].matches[match];
   gwr__entry *e = &k->e;
   uint32_t count = 0;

@@ -56,6 +56,7 @@ static void default_options(gwr__options *o) {
   o->max_header_bytes = 8192;
   o->path_normalize = GWR_PATH_NORMALIZE_DOT_SEGMENTS;
   o->max_aliases = 1000;
+  o->grpc_conflicts = 1;
 }
 
 static int allocator_ok(const gwr_allocator *a) {
@@ -90,6 +91,7 @@ int gwr_config_new(gwr_config **out, const gwr_allocator *alloc) {
   gwr__vec_init(&cfg->model.services, sizeof(void *));
   gwr__vec_init(&cfg->model.secrets, sizeof(void *));
   gwr__vec_init(&cfg->model.namespaces, sizeof(void *));
+  gwr__vec_init(&cfg->model.listenersets, sizeof(void *));
   gwr__vec_init(&cfg->model.problems, sizeof(gwr__problem));
   default_options(&cfg->opt);
   *out = cfg;
@@ -109,6 +111,7 @@ void gwr_config_free(gwr_config *cfg) {
   gwr__vec_free(&m->services, &a);
   gwr__vec_free(&m->secrets, &a);
   gwr__vec_free(&m->namespaces, &a);
+  gwr__vec_free(&m->listenersets, &a);
   gwr__vec_free(&m->problems, &a);
   gwr__free(&a, cfg->seen);
   gwr__store_unref(cfg->store);
@@ -320,6 +323,10 @@ int gwr_config_set_option(gwr_config *cfg, int32_t option, int64_t value) {
     case GWR_OPT_MAX_YAML_ALIASES:
       if (value < 0 || value > 1000000) return GWR_E_INVALID;
       o->max_aliases = (size_t)value;
+      return GWR_OK;
+    case GWR_OPT_GRPC_HOSTNAME_CONFLICTS:
+      if (value != 0 && value != 1) return GWR_E_INVALID;
+      o->grpc_conflicts = (int)value;
       return GWR_OK;
     default:
       return GWR_E_INVALID;

@@ -18,6 +18,7 @@ typedef struct gwr__options {
   size_t max_header_bytes;
   int path_normalize;       /* GWR_PATH_NORMALIZE_* */
   size_t max_aliases;
+  int grpc_conflicts;       /* G6 enforced (1) or not (0) */
 } gwr__options;
 
 /* The memory of loaded objects, shared by reference with every table
@@ -57,7 +58,8 @@ int gwr__load_tree(gwr_config *cfg, const gwr__node *root, const char *source);
  * rule (invalid_reason) and do not reject the object. */
 const char *gwr__validate_gateway(gwr_config *cfg, gwr__gateway *gw, char *field, size_t cap);
 const char *gwr__validate_gatewayclass(gwr_config *cfg, gwr__gatewayclass *gc, char *field, size_t cap);
-const char *gwr__validate_httproute(gwr_config *cfg, gwr__httproute *r, char *field, size_t cap);
+const char *gwr__validate_route(gwr_config *cfg, gwr__route *r, char *field, size_t cap);
+const char *gwr__validate_listenerset(gwr_config *cfg, gwr__listenerset *ls, char *field, size_t cap);
 const char *gwr__validate_refgrant(gwr_config *cfg, gwr__refgrant *g, char *field, size_t cap);
 const char *gwr__validate_service(gwr_config *cfg, gwr__service *s, char *field, size_t cap);
 

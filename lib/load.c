@@ -20,6 +20,7 @@ typedef struct reader {
   gwr_config *cfg;
   gwr__arena *ar;
   const char *kind;
+  const char *kind_version; /* apiVersion */
   gwr__sv ns, name;
   const char *source;
   char path[512];
@@ -374,6 +375,8 @@ static int read_parentref(reader *r, const gwr__node *m, void *elem) {
 
 /* ---- HTTPRoute ------------------------------------------------------------- */
 
+static void default_match(reader *r, gwr__rule *rule);
+
 static void rule_unsupported(reader *r, gwr__rule *rule, gwr__sv value) {
   if (!rule) {
     fail(r, NULL, "unsupported value");
@@ -678,39 +681,199 @@ static int read_rule(reader *r, const gwr__node *m, void *elem) {
   pop(r, saved);
   read_retry(r, m, &rule->retry);
   read_session(r, m, &rule->session);
-  if (!r->failed && rule->match_count == 0) {
-    /* H11: no matches = match everything = PathPrefix "/" */
-    rule->matches = alloc_array(r, 1, sizeof *rule->matches);
-    if (rule->matches) {
-      rule->match_count = 1;
-      rule->matches[0].path = gwr__sv_cstr("/");
-    }
-  }
+  default_match(r, rule); /* H11: no matches = PathPrefix "/" */
   return !r->failed;
 }
 
-static void read_httproute(reader *r, const gwr__node *spec, void *obj) {
-  gwr__httproute *rt = obj;
-  if (spec) { /* optional: a route without spec attaches nowhere */
-    get_obj_list(r, spec, "parentRefs", sizeof(gwr__parentref), (void **)&rt->parents,
-                 &rt->parent_count, read_parentref);
-    get_str_list(r, spec, "hostnames", &rt->hostnames, &rt->hostname_count);
-    get_obj_list(r, spec, "rules", sizeof(gwr__rule), (void **)&rt->rules, &rt->rule_count,
-                 read_rule);
+/* The default of a rule without matches (H11, G1) and of the route
+ * kinds that have none (TLS, TCP, UDP): one PathPrefix "/" match. */
+static void default_match(reader *r, gwr__rule *rule) {
+  if (r->failed || rule->match_count) return;
+  rule->matches = alloc_array(r, 1, sizeof *rule->matches);
+  if (rule->matches) {
+    rule->match_count = 1;
+    rule->matches[0].path = gwr__sv_cstr("/");
   }
+}
+
+/* parentRefs and hostnames, shared by every route kind (hostnames: not TCP/UDP). */
+static void read_common_route(reader *r, const gwr__node *spec, gwr__route *rt, int hostnames) {
+  get_obj_list(r, spec, "parentRefs", sizeof(gwr__parentref), (void **)&rt->parents,
+               &rt->parent_count, read_parentref);
+  if (hostnames) get_str_list(r, spec, "hostnames", &rt->hostnames, &rt->hostname_count);
+}
+
+static void default_rules(reader *r, gwr__route *rt) {
   r->rule = NULL;
   if (!r->failed && rt->rule_count == 0) {
     /* digest 2.1 default: one rule matching PathPrefix "/" (11.25) */
     rt->rules = alloc_array(r, 1, sizeof *rt->rules);
     if (rt->rules) {
       rt->rule_count = 1;
-      rt->rules[0].matches = alloc_array(r, 1, sizeof(gwr__match));
-      if (rt->rules[0].matches) {
-        rt->rules[0].match_count = 1;
-        rt->rules[0].matches[0].path = gwr__sv_cstr("/");
-      }
+      default_match(r, &rt->rules[0]);
     }
   }
+}
+
+static void read_httproute(reader *r, const gwr__node *spec, void *obj) {
+  gwr__route *rt = obj;
+  rt->kind = GWR_ROUTE_HTTP;
+  if (spec) { /* optional: a route without spec attaches nowhere */
+    read_common_route(r, spec, rt, 1);
+    get_obj_list(r, spec, "rules", sizeof(gwr__rule), (void **)&rt->rules, &rt->rule_count,
+                 read_rule);
+  }
+  default_rules(r, rt);
+}
+
+/* ---- GRPCRoute ------------------------------------------------------------- */
+
+/* G3: the path predicate a gRPC method match stands for. Exact names are
+ * [A-Za-z0-9_.] (validate.c): escaping '.' is the only quoting needed. */
+static void grpc_escape(char *out, size_t cap, gwr__sv v) {
+  size_t i, o = 0;
+  for (i = 0; i < v.len && o + 3 < cap; i++) {
+    if (v.ptr[i] == '.') out[o++] = '\\';
+    out[o++] = v.ptr[i];
+  }
+  out[o] = '\0';
+}
+
+static void grpc_path(reader *r, gwr__match *mt) {
+  const gwr__grpc_method *g = &mt->grpc;
+  gwr__sv svc = g->service, m = g->method;
+  const char *p = NULL;
+  char es[2100], em[2100];
+  if (!g->set) return; /* no method match: PathPrefix "/" */
+  if (g->type == GWR_VALUE_EXACT && svc.len && m.len) {
+    mt->path_type = GWR_PATH_EXACT;
+    p = gwr__arena_printf(r->ar, "/%s/%s", svc.ptr, m.ptr);
+  } else {
+    mt->path_type = GWR_PATH_REGEX;
+    if (g->type == GWR_VALUE_EXACT) {
+      grpc_escape(es, sizeof es, svc);
+      grpc_escape(em, sizeof em, m);
+      p = svc.len ? gwr__arena_printf(r->ar, "/%s/.*", es)
+                  : gwr__arena_printf(r->ar, "/[^/]+/%s", em);
+    } else if (svc.len && m.len) {
+      p = gwr__arena_printf(r->ar, "/(?:%s)/(?:%s)", svc.ptr, m.ptr);
+    } else if (svc.len) {
+      p = gwr__arena_printf(r->ar, "/(?:%s)/.+", svc.ptr);
+    } else {
+      p = gwr__arena_printf(r->ar, "/.+/(?:%s)", m.ptr);
+    }
+  }
+  if (!p) {
+    nomem(r);
+    return;
+  }
+  mt->path = gwr__sv_cstr(p);
+}
+
+static int read_grpc_match(reader *r, const gwr__node *m, void *elem) {
+  gwr__match *mt = elem;
+  size_t saved;
+  const gwr__node *me = enter(r, m, "method", &saved);
+  mt->path = gwr__sv_cstr("/");
+  if (me) {
+    gwr__sv type = gwr__sv_cstr("Exact");
+    mt->grpc.set = 1;
+    get_str(r, me, "type", &type, 0);
+    get_str(r, me, "service", &mt->grpc.service, 0);
+    get_str(r, me, "method", &mt->grpc.method, 0);
+    if (!mt->grpc.service.ptr) mt->grpc.service = gwr__sv_cstr("");
+    if (!mt->grpc.method.ptr) mt->grpc.method = gwr__sv_cstr("");
+    if (gwr__sv_eq_cstr(type, "Exact")) {
+      mt->grpc.type = GWR_VALUE_EXACT;
+      /* G2: the validator admits a leading '.', the wire path never has it */
+      if (mt->grpc.service.len && mt->grpc.service.ptr[0] == '.') {
+        mt->grpc.service.ptr++;
+        mt->grpc.service.len--;
+      }
+    } else if (gwr__sv_eq_cstr(type, "RegularExpression")) {
+      mt->grpc.type = GWR_VALUE_REGEX;
+    } else {
+      size_t s = push_key(r, "type");
+      rule_unsupported(r, r->rule, type);
+      pop(r, s);
+    }
+  }
+  pop(r, saved);
+  get_obj_list(r, m, "headers", sizeof(gwr__kv_match), (void **)&mt->headers,
+               &mt->header_count, read_kv_match);
+  return !r->failed;
+}
+
+static void grpc_paths(reader *r, gwr__route *rt);
+
+static int read_grpc_rule(reader *r, const gwr__node *m, void *elem) {
+  gwr__rule *rule = elem;
+  r->rule = rule;
+  get_str(r, m, "name", &rule->name, 0);
+  get_obj_list(r, m, "matches", sizeof(gwr__match), (void **)&rule->matches,
+               &rule->match_count, read_grpc_match);
+  get_obj_list(r, m, "filters", sizeof(gwr__filter), (void **)&rule->filters,
+               &rule->filter_count, read_filter);
+  get_obj_list(r, m, "backendRefs", sizeof(gwr__backend), (void **)&rule->backends,
+               &rule->backend_count, read_backend);
+  read_session(r, m, &rule->session);
+  default_match(r, rule);
+  return !r->failed;
+}
+
+static void read_grpcroute(reader *r, const gwr__node *spec, void *obj) {
+  gwr__route *rt = obj;
+  rt->kind = GWR_ROUTE_GRPC;
+  if (spec) {
+    read_common_route(r, spec, rt, 1);
+    get_obj_list(r, spec, "rules", sizeof(gwr__rule), (void **)&rt->rules, &rt->rule_count,
+                 read_grpc_rule);
+  }
+  default_rules(r, rt);
+  grpc_paths(r, rt);
+}
+
+/* Validation of the G3 paths happens in validate.c on the method fields;
+ * the derived path is written after a clean read. */
+static void grpc_paths(reader *r, gwr__route *rt) {
+  size_t i, j;
+  for (i = 0; i < rt->rule_count && !r->failed; i++)
+    for (j = 0; j < rt->rules[i].match_count; j++) grpc_path(r, &rt->rules[i].matches[j]);
+}
+
+/* ---- TLSRoute, TCPRoute, UDPRoute -------------------------------------------- */
+
+static int read_l4_rule(reader *r, const gwr__node *m, void *elem) {
+  gwr__rule *rule = elem;
+  r->rule = rule;
+  get_str(r, m, "name", &rule->name, 0);
+  get_obj_list(r, m, "backendRefs", sizeof(gwr__backend), (void **)&rule->backends,
+               &rule->backend_count, read_backend);
+  default_match(r, rule);
+  return !r->failed;
+}
+
+static void read_l4route(reader *r, const gwr__node *spec, gwr__route *rt, int kind) {
+  rt->kind = kind;
+  read_common_route(r, spec, rt, kind == GWR_ROUTE_TLS);
+  if (!field(spec, "rules") && !r->failed) {
+    size_t s = push_key(r, "rules");
+    fail(r, spec, "Required value");
+    pop(r, s);
+  }
+  get_obj_list(r, spec, "rules", sizeof(gwr__rule), (void **)&rt->rules, &rt->rule_count,
+               read_l4_rule);
+  r->rule = NULL;
+}
+
+static void read_tlsroute(reader *r, const gwr__node *spec, void *obj) {
+  read_l4route(r, spec, obj, GWR_ROUTE_TLS);
+}
+static void read_tcproute(reader *r, const gwr__node *spec, void *obj) {
+  read_l4route(r, spec, obj, GWR_ROUTE_TCP);
+}
+static void read_udproute(reader *r, const gwr__node *spec, void *obj) {
+  read_l4route(r, spec, obj, GWR_ROUTE_UDP);
 }
 
 /* ---- Gateway ---------------------------------------------------------------- */
@@ -751,33 +914,16 @@ static int read_routekind(reader *r, const gwr__node *m, void *elem) {
   return !r->failed;
 }
 
+static void read_from(reader *r, const gwr__node *ns, const gwr__node *at, int *from,
+                      gwr__selector *sel, const char *def, int none_ok);
+
 static void read_allowed_routes(reader *r, const gwr__node *m, gwr__listener *l) {
-  size_t s1, s2, s3;
+  size_t s1, s2;
   const gwr__node *ar = enter(r, m, "allowedRoutes", &s1);
   const gwr__node *ns = ar ? enter(r, ar, "namespaces", &s2) : NULL;
-  gwr__sv from = gwr__sv_cstr("Same");
   if (!ar) s2 = s1;
-  if (ns) {
-    const gwr__node *sel;
-    get_str(r, ns, "from", &from, 0);
-    sel = enter(r, ns, "selector", &s3);
-    if (sel) {
-      l->selector.present = 1;
-      read_labels(r, sel, "matchLabels", &l->selector.match_labels,
-                  &l->selector.match_label_count);
-      get_obj_list(r, sel, "matchExpressions", sizeof(gwr__expr),
-                   (void **)&l->selector.exprs, &l->selector.expr_count, read_expr);
-    }
-    pop(r, s3);
-  }
-  if (gwr__sv_eq_cstr(from, "Same")) l->from = GWR_FROM_SAME;
-  else if (gwr__sv_eq_cstr(from, "All")) l->from = GWR_FROM_ALL;
-  else if (gwr__sv_eq_cstr(from, "Selector")) l->from = GWR_FROM_SELECTOR;
-  else if (!r->failed) {
-    size_t s = push_key(r, "from");
-    fail(r, ns ? field(ns, "from") : m, "must be one of All, Same, Selector");
-    pop(r, s);
-  }
+  l->from = GWR_FROM_SAME;
+  if (ns) read_from(r, ns, m, &l->from, &l->selector, "Same", 0);
   pop(r, s2);
   if (ar) {
     l->kinds_set = field(ar, "kinds") != NULL;
@@ -846,8 +992,50 @@ static int read_listener(reader *r, const gwr__node *m, void *elem) {
   return !r->failed;
 }
 
+/* namespaces.from and selector, shared by allowedRoutes and allowedListeners. */
+static void read_from(reader *r, const gwr__node *ns, const gwr__node *at, int *from,
+                      gwr__selector *sel, const char *def, int none_ok) {
+  gwr__sv f = gwr__sv_cstr(def);
+  size_t s3;
+  const gwr__node *sn;
+  if (ns) {
+    get_str(r, ns, "from", &f, 0);
+    sn = enter(r, ns, "selector", &s3);
+    if (sn) {
+      sel->present = 1;
+      read_labels(r, sn, "matchLabels", &sel->match_labels, &sel->match_label_count);
+      get_obj_list(r, sn, "matchExpressions", sizeof(gwr__expr), (void **)&sel->exprs,
+                   &sel->expr_count, read_expr);
+    }
+    pop(r, s3);
+  }
+  if (gwr__sv_eq_cstr(f, "Same")) *from = GWR_FROM_SAME;
+  else if (gwr__sv_eq_cstr(f, "All")) *from = GWR_FROM_ALL;
+  else if (gwr__sv_eq_cstr(f, "Selector")) *from = GWR_FROM_SELECTOR;
+  else if (none_ok && gwr__sv_eq_cstr(f, "None")) *from = GWR_FROM_NONE;
+  else if (!r->failed) {
+    size_t s = push_key(r, "from");
+    fail(r, ns ? field(ns, "from") : at,
+         none_ok ? "must be one of All, Same, Selector, None" : "must be one of All, Same, Selector");
+    pop(r, s);
+  }
+}
+
+/* spec.allowedListeners (ListenerSets; default from: None). */
+static void read_allowed_listeners(reader *r, const gwr__node *spec, gwr__gateway *gw) {
+  size_t s1, s2;
+  const gwr__node *al = enter(r, spec, "allowedListeners", &s1);
+  const gwr__node *ns = al ? enter(r, al, "namespaces", &s2) : NULL;
+  gw->listeners_from = GWR_FROM_NONE;
+  if (!al) s2 = s1;
+  if (ns) read_from(r, ns, al, &gw->listeners_from, &gw->listeners_selector, "None", 1);
+  pop(r, s2);
+  pop(r, s1);
+}
+
 static void read_gateway(reader *r, const gwr__node *spec, void *obj) {
   gwr__gateway *gw = obj;
+  read_allowed_listeners(r, spec, gw);
   get_str(r, spec, "gatewayClassName", &gw->class_name, 1);
   if (!field(spec, "listeners") && !r->failed) {
     size_t s = push_key(r, "listeners");
@@ -856,6 +1044,23 @@ static void read_gateway(reader *r, const gwr__node *spec, void *obj) {
   }
   get_obj_list(r, spec, "listeners", sizeof(gwr__listener), (void **)&gw->listeners,
                &gw->listener_count, read_listener);
+}
+
+/* ListenerSet (v1, Standard since v1.5): a parent Gateway and listeners. */
+static void read_listenerset(reader *r, const gwr__node *spec, void *obj) {
+  gwr__listenerset *ls = obj;
+  size_t saved;
+  const gwr__node *p = enter(r, spec, "parentRef", &saved);
+  if (p) read_ref(r, p, &ls->parent, GWR_GROUP_GATEWAY, "Gateway", r->ns);
+  else if (!r->failed) fail(r, spec, "Required value");
+  pop(r, saved);
+  if (!field(spec, "listeners") && !r->failed) {
+    size_t s = push_key(r, "listeners");
+    fail(r, spec, "Required value");
+    pop(r, s);
+  }
+  get_obj_list(r, spec, "listeners", sizeof(gwr__listener), (void **)&ls->listeners,
+               &ls->listener_count, read_listener);
 }
 
 /* ---- GatewayClass, ReferenceGrant, Service, plain kinds -------------------- */
@@ -915,9 +1120,11 @@ static void read_service(reader *r, const gwr__node *spec, void *obj) {
 /* Reads a kind's spec into its object (whose first member is its gwr__meta). */
 typedef void (*spec_reader)(reader *r, const gwr__node *spec, void *obj);
 
-enum { K_CLASS, K_GATEWAY, K_ROUTE, K_GRANT, K_SERVICE, K_SECRET, K_NAMESPACE };
+enum { K_CLASS, K_GATEWAY, K_ROUTE, K_GRANT, K_SERVICE, K_SECRET, K_NAMESPACE, K_LISTENERSET };
 #define GW_V1 "gateway.networking.k8s.io/v1"
 #define GW_V1B1 "gateway.networking.k8s.io/v1beta1"
+#define GW_V1A2 "gateway.networking.k8s.io/v1alpha2"
+#define GW_V1A3 "gateway.networking.k8s.io/v1alpha3"
 
 static const struct {
   const char *kind;
@@ -930,7 +1137,12 @@ static const struct {
 } kinds[] = {
     {"GatewayClass", {GW_V1, GW_V1B1, NULL}, sizeof(gwr__gatewayclass), 0, 1, read_gatewayclass, K_CLASS},
     {"Gateway", {GW_V1, GW_V1B1, NULL}, sizeof(gwr__gateway), 1, 1, read_gateway, K_GATEWAY},
-    {"HTTPRoute", {GW_V1, GW_V1B1, NULL}, sizeof(gwr__httproute), 1, 0, read_httproute, K_ROUTE},
+    {"HTTPRoute", {GW_V1, GW_V1B1, NULL}, sizeof(gwr__route), 1, 0, read_httproute, K_ROUTE},
+    {"GRPCRoute", {GW_V1, GW_V1A2, NULL}, sizeof(gwr__route), 1, 0, read_grpcroute, K_ROUTE},
+    {"TLSRoute", {GW_V1, GW_V1A2, GW_V1A3}, sizeof(gwr__route), 1, 1, read_tlsroute, K_ROUTE},
+    {"TCPRoute", {GW_V1, GW_V1A2, NULL}, sizeof(gwr__route), 1, 1, read_tcproute, K_ROUTE},
+    {"UDPRoute", {GW_V1, GW_V1A2, NULL}, sizeof(gwr__route), 1, 1, read_udproute, K_ROUTE},
+    {"ListenerSet", {GW_V1, NULL, NULL}, sizeof(gwr__listenerset), 1, 1, read_listenerset, K_LISTENERSET},
     {"ReferenceGrant", {GW_V1, GW_V1B1, "gateway.networking.k8s.io/v1alpha2"}, sizeof(gwr__refgrant),
      1, 1, read_refgrant, K_GRANT},
     {"Service", {"v1", NULL, NULL}, sizeof(gwr__service), 1, 0, read_service, K_SERVICE},
@@ -947,6 +1159,7 @@ static gwr__vec *slot_vec(gwr__model *m, int slot) {
     case K_GRANT: return &m->grants;
     case K_SERVICE: return &m->services;
     case K_SECRET: return &m->secrets;
+    case K_LISTENERSET: return &m->listenersets;
     default: return &m->namespaces;
   }
 }
@@ -954,14 +1167,16 @@ static gwr__vec *slot_vec(gwr__model *m, int slot) {
 /* Every model object starts with its gwr__meta. */
 static int same_object(const void *obj, const gwr__meta *meta) {
   const gwr__meta *other = obj;
-  return gwr__sv_eq(other->ns, meta->ns) && gwr__sv_eq(other->name, meta->name);
+  return other->kind == meta->kind && gwr__sv_eq(other->ns, meta->ns) &&
+         gwr__sv_eq(other->name, meta->name);
 }
 
 static const char *validate(reader *r, int slot, void *obj, char *fld, size_t cap) {
   switch (slot) {
     case K_CLASS: return gwr__validate_gatewayclass(r->cfg, obj, fld, cap);
     case K_GATEWAY: return gwr__validate_gateway(r->cfg, obj, fld, cap);
-    case K_ROUTE: return gwr__validate_httproute(r->cfg, obj, fld, cap);
+    case K_ROUTE: return gwr__validate_route(r->cfg, obj, fld, cap);
+    case K_LISTENERSET: return gwr__validate_listenerset(r->cfg, obj, fld, cap);
     case K_GRANT: return gwr__validate_refgrant(r->cfg, obj, fld, cap);
     case K_SERVICE: return gwr__validate_service(r->cfg, obj, fld, cap);
     default: return NULL;
@@ -977,7 +1192,8 @@ static int record_problem(reader *r, const char *field_path, const char *msg,
 /* Store an object that read and validated cleanly, unless it is a duplicate. */
 /* A nonzero 64-bit identity of (kind slot, namespace, name). */
 static uint64_t object_key(int slot, const gwr__meta *m) {
-  uint64_t h = gwr__hash(m->ns.ptr, m->ns.len, (uint64_t)slot + 1);
+  uint64_t h = gwr__hash(m->kind, strlen(m->kind), (uint64_t)slot + 1);
+  h = gwr__hash(m->ns.ptr, m->ns.len, h);
   h = gwr__hash(m->name.ptr, m->name.len, h);
   return h ? h : 1;
 }
@@ -1048,6 +1264,8 @@ static void *read_object(reader *r, size_t k, const gwr__node *obj) {
   const gwr__node *spec;
   size_t saved;
   if (!o) return NULL;
+  ((gwr__meta *)o)->kind = kinds[k].kind;
+  if (kinds[k].slot == K_ROUTE && strstr(r->kind_version, "alpha")) ((gwr__route *)o)->alpha = 1;
   if (kinds[k].slot == K_SERVICE) ((gwr__service *)o)->type = gwr__sv_cstr("ClusterIP");
   if (!read_meta(r, obj, o, kinds[k].namespaced) || !kinds[k].read) return o;
   spec = enter(r, obj, "spec", &saved);
@@ -1089,6 +1307,7 @@ static int load_object(gwr_config *cfg, const gwr__node *obj, const char *source
     return GWR_OK;
   }
   r.kind = kinds[k].kind;
+  r.kind_version = version.ptr;
   meta = read_object(&r, k, obj);
   if (r.nomem || !meta) return GWR_E_NOMEM;
   meta->source = source;

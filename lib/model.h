@@ -29,6 +29,7 @@ typedef struct gwr__meta {
   const char *source;    /* file (or "<input>") and line it came from */
   uint32_t line;
   size_t order;          /* load order, for stable output */
+  const char *kind;      /* "HTTPRoute", "Gateway", ... (static) */
 } gwr__meta;
 
 /* ---- GatewayClass ----------------------------------------------------- */
@@ -102,8 +103,19 @@ typedef struct gwr__gateway {
   gwr__sv class_name;
   gwr__listener *listeners;
   size_t listener_count;
+  int listeners_from;           /* spec.allowedListeners.namespaces.from (default None) */
+  gwr__selector listeners_selector;
   int rejected;
 } gwr__gateway;
+
+/* ListenerSet: listeners contributed to a parent Gateway (A14). */
+typedef struct gwr__listenerset {
+  gwr__meta meta;
+  gwr__objref parent;           /* group/kind default Gateway, namespace default its own */
+  gwr__listener *listeners;
+  size_t listener_count;
+  int rejected;
+} gwr__listenerset;
 
 /* ---- HTTPRoute ---------------------------------------------------------- */
 
@@ -115,6 +127,14 @@ typedef struct gwr__kv_match { /* header or query parameter match */
   gwr__sv name, value;
 } gwr__kv_match;
 
+/* GRPCRoute method match (G2); load.c also writes the path predicate
+ * it maps onto (G3) into the enclosing match's path_type and path. */
+typedef struct gwr__grpc_method {
+  int set;                      /* a method match was written */
+  int type;                     /* enum gwr__value_type */
+  gwr__sv service, method;      /* empty = unset; service without a leading '.' */
+} gwr__grpc_method;
+
 typedef struct gwr__match {
   int path_type;                /* enum gwr__path_type */
   gwr__sv path;                 /* as written (default "/") */
@@ -123,6 +143,7 @@ typedef struct gwr__match {
   gwr__kv_match *queries;
   size_t query_count;
   gwr__sv method;               /* empty = any */
+  gwr__grpc_method grpc;        /* GRPCRoute only */
 } gwr__match;
 
 enum gwr__filter_type {
@@ -243,8 +264,20 @@ typedef struct gwr__parentref {
   int group_set, kind_set;
 } gwr__parentref;
 
-typedef struct gwr__httproute {
+/* The route kinds; one model struct holds them all. TLS, TCP and UDP
+ * routes have one rule with no matches (defaulted to PathPrefix "/"). */
+enum gwr__route_kind {
+  GWR_ROUTE_HTTP = 0,
+  GWR_ROUTE_GRPC,
+  GWR_ROUTE_TLS,
+  GWR_ROUTE_TCP,
+  GWR_ROUTE_UDP
+};
+
+typedef struct gwr__route {
   gwr__meta meta;
+  int kind;                     /* enum gwr__route_kind */
+  int alpha;                    /* a v1alpha2/v1alpha3 object (TLSRoute: looser limits) */
   gwr__parentref *parents;
   size_t parent_count;
   gwr__sv *hostnames;
@@ -252,7 +285,7 @@ typedef struct gwr__httproute {
   gwr__rule *rules;             /* never empty: defaulted */
   size_t rule_count;
   int rejected;
-} gwr__httproute;
+} gwr__route;
 
 /* ---- ReferenceGrant, Service, Secret, Namespace -------------------------- */
 
@@ -300,11 +333,12 @@ typedef struct gwr__problem {
 typedef struct gwr__model {
   gwr__vec classes;   /* gwr__gatewayclass* */
   gwr__vec gateways;  /* gwr__gateway* */
-  gwr__vec routes;    /* gwr__httproute* */
+  gwr__vec routes;    /* gwr__route* */
   gwr__vec grants;    /* gwr__refgrant* */
   gwr__vec services;  /* gwr__service* */
   gwr__vec secrets;   /* gwr__plain* */
   gwr__vec namespaces;/* gwr__plain* */
+  gwr__vec listenersets; /* gwr__listenerset* */
   gwr__vec problems;  /* gwr__problem */
   size_t skipped;
   size_t objects;

@@ -306,6 +306,29 @@ const char *gwr__validate_gateway(gwr_config *cfg, gwr__gateway *gw, char *field
   return v.msg;
 }
 
+/* ListenerSet: a parent Gateway and 1..64 listeners (the Gateway's rules). */
+const char *gwr__validate_listenerset(gwr_config *cfg, gwr__listenerset *ls, char *field,
+                                      size_t cap) {
+  vctx v = {cfg, field, cap, NULL};
+  gwr__gateway as_gateway;
+  size_t i;
+  if (!check_meta(&v, &ls->meta, 1)) return v.msg;
+  if (!valid_name(ls->parent.name)) return bad(&v, "must be 1 to 253 characters", "spec.parentRef.name"), v.msg;
+  if (!valid_namespace(ls->parent.ns))
+    return bad(&v, "must be an RFC 1123 label", "spec.parentRef.namespace"), v.msg;
+  if (!valid_group(ls->parent.group) || !valid_kind(ls->parent.kind))
+    return bad(&v, "must be a valid group and kind", "spec.parentRef.kind"), v.msg;
+  if (ls->listener_count < 1 || ls->listener_count > 64)
+    return bad(&v, "must have 1 to 64 listeners", "spec.listeners"), v.msg;
+  for (i = 0; i < ls->listener_count; i++)
+    if (!check_listener(&v, &ls->listeners[i], i)) return v.msg;
+  memset(&as_gateway, 0, sizeof as_gateway);
+  as_gateway.listeners = ls->listeners;
+  as_gateway.listener_count = ls->listener_count;
+  check_listener_pairs(&v, &as_gateway);
+  return v.msg;
+}
+
 /* ---- HTTPRoute: parents, hostnames --------------------------------------- */
 
 static int same_parent(const gwr__parentref *a, const gwr__parentref *b) {
@@ -313,7 +336,7 @@ static int same_parent(const gwr__parentref *a, const gwr__parentref *b) {
          gwr__sv_eq(a->ref.ns, b->ref.ns) && gwr__sv_eq(a->ref.name, b->ref.name);
 }
 
-static int check_parents(vctx *v, const gwr__httproute *r) {
+static int check_parents(vctx *v, const gwr__route *r) {
   size_t i, j;
   if (r->parent_count > 32) return bad(v, "must have at most 32 items", "spec.parentRefs");
   for (i = 0; i < r->parent_count; i++) {
@@ -333,9 +356,12 @@ static int check_parents(vctx *v, const gwr__httproute *r) {
   return 1;
 }
 
-static int check_hostnames(vctx *v, const gwr__httproute *r) {
-  size_t i;
-  if (r->hostname_count > 16) return bad(v, "must have at most 16 items", "spec.hostnames");
+static int check_hostnames(vctx *v, const gwr__route *r) {
+  size_t i, max = r->kind == GWR_ROUTE_TLS && !r->alpha ? 1024 : 16;
+  if (r->kind == GWR_ROUTE_TLS && !r->alpha && r->hostname_count == 0)
+    return bad(v, "Required value: at least one hostname", "spec.hostnames"); /* L1 */
+  if (r->hostname_count > max)
+    return bad(v, max == 16 ? "must have at most 16 items" : "must have at most 1024 items", "spec.hostnames");
   for (i = 0; i < r->hostname_count; i++)
     if (!gwr__valid_hostname(r->hostnames[i], 1))
       return bad(v, "must be a valid hostname (lowercase, optional leading '*.', no IP)",
@@ -386,6 +412,54 @@ static int check_kv(vctx *v, const gwr__kv_match *kv, size_t n, size_t max_value
                    ri, mi, what, i);
   }
   return 1;
+}
+
+/* G2: Exact names have the shapes of the wire path (no '/'). */
+static int grpc_service_ok(gwr__sv s) {
+  size_t i, start = 0;
+  if (s.len && s.ptr[0] == '.') start = 1; /* admitted by the validator; stripped by load.c */
+  for (i = start; i <= s.len; i++) {
+    size_t label = i;
+    while (i < s.len && s.ptr[i] != '.') {
+      char c = (char)(s.ptr[i] | 0x20); /* (?i) */
+      if (!((c >= 'a' && c <= 'z') || s.ptr[i] == '_' || (i > label && s.ptr[i] >= '0' && s.ptr[i] <= '9')))
+        return 0;
+      i++;
+    }
+    if (i == label) return 0;
+  }
+  return 1;
+}
+
+static int grpc_method_ok(gwr__sv m) {
+  size_t i;
+  if (m.len == 0) return 0;
+  for (i = 0; i < m.len; i++) {
+    char c = m.ptr[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i && c >= '0' && c <= '9')))
+      return 0;
+  }
+  return 1;
+}
+
+static int check_grpc_match(vctx *v, const gwr__match *m, size_t ri, size_t mi) {
+  const gwr__grpc_method *g = &m->grpc;
+  if (g->set) {
+    /* the leading '.' is already stripped from an Exact service */
+    if (g->service.len == 0 && g->method.len == 0)
+      return bad(v, "One or both of 'service' or 'method' must be specified",
+                 "spec.rules[%zu].matches[%zu].method", ri, mi);
+    if (g->service.len > 1024 || g->method.len > 1024)
+      return bad(v, "must be at most 1024 characters", "spec.rules[%zu].matches[%zu].method", ri, mi);
+    if (g->type == GWR_VALUE_EXACT && g->service.len && !grpc_service_ok(g->service))
+      return bad(v, "service must only contain valid characters (matching "
+                 "^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$)",
+                 "spec.rules[%zu].matches[%zu].method.service", ri, mi);
+    if (g->type == GWR_VALUE_EXACT && g->method.len && !grpc_method_ok(g->method))
+      return bad(v, "method must only contain valid characters (matching ^[A-Za-z_][A-Za-z_0-9]*$)",
+                 "spec.rules[%zu].matches[%zu].method.method", ri, mi);
+  }
+  return check_kv(v, m->headers, m->header_count, 4096, "headers", ri, mi);
 }
 
 static int check_match(vctx *v, gwr__rule *rule, const gwr__match *m, size_t ri, size_t mi) {
@@ -620,14 +694,45 @@ static int check_filter_list(vctx *v, gwr__rule *rule, const gwr__filter *fs, si
   return 1;
 }
 
-static int check_rule(vctx *v, gwr__rule *rule, size_t ri) {
+/* §7.1: GRPCRoute filters are the header modifiers, RequestMirror and
+ * ExtensionRef; an HTTP-only type drops the rule like an unknown one. */
+static void grpc_filter_types(vctx *v, gwr__rule *rule, const gwr__filter *fs, size_t n,
+                              const char *at) {
+  size_t i;
+  for (i = 0; i < n && !rule->invalid_reason; i++) {
+    int t = fs[i].type;
+    if (t == GWR_FILTER_REDIRECT || t == GWR_FILTER_REWRITE || t == GWR_FILTER_CORS ||
+        t == GWR_FILTER_EXTERNAL_AUTH) {
+      rule->invalid_reason = "UnsupportedValue";
+      rule->invalid_message = gwr__arena_printf(
+          v->cfg->arena, "%s[%zu].type: unsupported value \"%s\" (not a GRPCRoute filter)", at, i,
+          fs[i].type_text.ptr);
+    }
+  }
+}
+
+static int check_rule(vctx *v, const gwr__route *r, gwr__rule *rule, size_t ri) {
   size_t i;
   char at[128];
   if (rule->name.len && !valid_section(rule->name))
     return bad(v, "must be a lowercase RFC 1123 subdomain", "spec.rules[%zu].name", ri);
   if (rule->match_count > 64) return bad(v, "must have at most 64 items", "spec.rules[%zu].matches", ri);
+  if (r->kind >= GWR_ROUTE_TLS) { /* L1, L5, L8: backendRefs 1..16 */
+    if (rule->backend_count < 1)
+      return bad(v, "must have at least 1 item", "spec.rules[%zu].backendRefs", ri);
+  }
   for (i = 0; i < rule->match_count; i++)
-    if (!check_match(v, rule, &rule->matches[i], ri, i)) return 0;
+    if (!(r->kind == GWR_ROUTE_GRPC ? check_grpc_match(v, &rule->matches[i], ri, i)
+                                    : check_match(v, rule, &rule->matches[i], ri, i)))
+      return 0;
+  if (r->kind == GWR_ROUTE_GRPC) {
+    snprintf(at, sizeof at, "spec.rules[%zu].filters", ri);
+    grpc_filter_types(v, rule, rule->filters, rule->filter_count, at);
+    for (i = 0; i < rule->backend_count; i++) {
+      snprintf(at, sizeof at, "spec.rules[%zu].backendRefs[%zu].filters", ri, i);
+      grpc_filter_types(v, rule, rule->backends[i].filters, rule->backends[i].filter_count, at);
+    }
+  }
   snprintf(at, sizeof at, "spec.rules[%zu].filters", ri);
   if (!check_filter_list(v, rule, rule->filters, rule->filter_count, at)) return 0;
   if (rule->backend_count > 16) return bad(v, "must have at most 16 items", "spec.rules[%zu].backendRefs", ri);
@@ -712,16 +817,20 @@ static int check_timeouts(vctx *v, gwr__rule *rule, size_t ri) {
   return 1;
 }
 
-const char *gwr__validate_httproute(gwr_config *cfg, gwr__httproute *r, char *field,
+const char *gwr__validate_route(gwr_config *cfg, gwr__route *r, char *field,
                                     size_t cap) {
   vctx v = {cfg, field, cap, NULL};
   size_t i, j, total = 0;
   if (!check_meta(&v, &r->meta, 1) || !check_parents(&v, r) || !check_hostnames(&v, r))
     return v.msg;
   if (r->rule_count > 16) return bad(&v, "must have at most 16 items", "spec.rules"), v.msg;
+  if (r->kind >= GWR_ROUTE_TLS && !r->alpha && r->rule_count != 1) /* L1, L5, L8 */
+    return bad(&v, "must have exactly 1 item", "spec.rules"), v.msg;
+  if (r->kind >= GWR_ROUTE_TLS && r->rule_count < 1)
+    return bad(&v, "must have at least 1 item", "spec.rules"), v.msg;
   for (i = 0; i < r->rule_count; i++) {
     total += r->rules[i].match_count;
-    if (!check_rule(&v, &r->rules[i], i) || !check_timeouts(&v, &r->rules[i], i) ||
+    if (!check_rule(&v, r, &r->rules[i], i) || !check_timeouts(&v, &r->rules[i], i) ||
         !check_retry(&v, &r->rules[i].retry, i) || !check_session(&v, &r->rules[i], i))
       return v.msg;
     for (j = 0; j < i; j++)

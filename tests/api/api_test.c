@@ -965,6 +965,7 @@ static const option_case option_cases[] = {
     {GWR_OPT_PATH_NORMALIZE, {-1, 2, INT64_MIN, INT64_MAX, WRAP32(GWR_PATH_NORMALIZE_NONE)}, 5,
      {GWR_PATH_NORMALIZE_NONE, GWR_PATH_NORMALIZE_DOT_SEGMENTS}, 2},
     {GWR_OPT_MAX_YAML_ALIASES, {-1, INT64_MIN}, 2, {1000, 0}, 2},
+    {GWR_OPT_GRPC_HOSTNAME_CONFLICTS, {-1, 2, INT64_MIN, WRAP32(1)}, 4, {0, 1}, 2},
 };
 
 START_TEST(option_ranges) {
@@ -982,7 +983,7 @@ START_TEST(option_ranges) {
 END_TEST
 
 START_TEST(option_unknown_keys) {
-  static const int32_t keys[] = {0, 9, 100, -1, INT32_MIN, INT32_MAX};
+  static const int32_t keys[] = {0, 10, 100, -1, INT32_MIN, INT32_MAX};
   gwr_config *cfg = new_config(NULL);
   size_t i;
   for (i = 0; i < sizeof keys / sizeof keys[0]; i++)

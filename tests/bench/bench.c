@@ -919,30 +919,51 @@ static void run_swap(void) {
 
 /* ---- --callgrind N ---------------------------------------------------------------------------------- */
 
+/* The matcher run under callgrind: the engine or one of the baselines. */
+typedef struct cg_run {
+  setup *s;
+  pass_fn fn;
+  const void *aux;
+} cg_run;
+
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-uint64_t bench_callgrind_loop(gwr_decision *d, const gwr_table *t, const gwr_request *reqs,
-                              size_t n, size_t count) {
+uint64_t bench_callgrind_loop(const cg_run *r, const gwr_request *reqs, size_t n, size_t count) {
   uint64_t sum = 0;
-  size_t i, k = 0;
-  for (i = 0; i < count; i++) {
-    gwr_match(d, t, &reqs[k]);
-    sum += (uint64_t)gwr_decision_action(d);
-    if (++k == n) k = 0;
+  while (count) {
+    size_t chunk = count < n ? count : n;
+    sum += r->fn(r->s, r->aux, reqs, chunk);
+    count -= chunk;
   }
   return sum;
 }
 
-static void run_callgrind(size_t count) {
+static void run_callgrind(size_t count, int simple, size_t n, const char *matcher) {
   setup s;
   stream st;
+  cg_run r;
+  floor_map *fm = NULL;
   uint64_t sum;
-  setup_open(&s, 0, 10000, 1, 0);
-  stream_make(&st, &s.w, 0, STREAM_LEN, workload_seed(0, 10000) + 1);
-  sum = bench_callgrind_loop(s.d, s.t, st.reqs, st.n, count);
-  printf("callgrind: %zu lookups of the full N=10000 uniform stream (checksum %" PRIu64 ")\n",
-         count, sum);
+  int envoy = strcmp(matcher, "envoy") == 0, flo = strcmp(matcher, "floor") == 0;
+  if (!envoy && !flo && strcmp(matcher, "engine") != 0) {
+    fprintf(stderr, "bench: --matcher takes engine, envoy or floor\n");
+    exit(2);
+  }
+  setup_open(&s, simple, n, 1, envoy ? WITH_ENV : 0);
+  stream_make(&st, &s.w, 0, STREAM_LEN, workload_seed(simple, n) + 1);
+  r.s = &s;
+  r.aux = NULL;
+  r.fn = envoy ? env_pass : eng_pass;
+  if (flo) {
+    fm = floor_build(st.reqs, st.n);
+    r.fn = floor_pass;
+    r.aux = fm;
+  }
+  sum = bench_callgrind_loop(&r, st.reqs, st.n, count);
+  printf("callgrind: %s, %zu lookups of the %s N=%zu uniform stream (checksum %" PRIu64 ")\n",
+         matcher, count, simple ? "simple" : "full", n, sum);
+  floor_free(fm);
   stream_free(&st);
   setup_close(&s);
 }
@@ -958,11 +979,13 @@ static void usage(void) {
           "  --n N          only that size (100, 1000, 10000 or 100000)\n"
           "  --threads      full 10k uniform: lookups/s on 1 and 2 threads\n"
           "  --swap         latency percentiles while a new 10k table is compiled and swapped in\n"
-          "  --callgrind N  build the full 10k table, run exactly N lookups, exit\n");
+          "  --callgrind N  build the full 10k table, run exactly N lookups, exit; with\n"
+          "                 --simple, --n N and --matcher engine|envoy|floor to change it\n");
 }
 
 int main(int argc, char **argv) {
-  int quick = 0, threads = 0, swap = 0, i;
+  int quick = 0, threads = 0, swap = 0, simple = 0, i;
+  const char *matcher = "engine";
   size_t callgrind = 0, only_n = 0;
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0)
@@ -973,6 +996,10 @@ int main(int argc, char **argv) {
       swap = 1;
     else if (strcmp(argv[i], "--callgrind") == 0 && i + 1 < argc)
       callgrind = strtoull(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--simple") == 0)
+      simple = 1;
+    else if (strcmp(argv[i], "--matcher") == 0 && i + 1 < argc)
+      matcher = argv[++i];
     else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
       only_n = strtoull(argv[++i], NULL, 10);
     else {
@@ -982,7 +1009,7 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (callgrind) {
-    run_callgrind(callgrind);
+    run_callgrind(callgrind, simple, only_n ? only_n : 10000, matcher);
     return 0;
   }
   if (threads) run_threads();

@@ -178,7 +178,8 @@ void r3b_free(r3b *b);
 
 /* ---- the callgrind loop (bench.c), external so valgrind can name it ------------------ */
 
-uint64_t bench_callgrind_loop(gwr_decision *d, const gwr_table *t, const gwr_request *reqs,
-                              size_t n, size_t count);
+struct cg_run;
+uint64_t bench_callgrind_loop(const struct cg_run *r, const gwr_request *reqs, size_t n,
+                              size_t count);
 
 #endif

@@ -401,7 +401,7 @@ static int match_ok(const ref_req *q, const gwr__match *m) {
 
 typedef struct cand {
   const gwr__host *h;
-  const gwr__httproute *r;
+  const gwr__route *r;
   const gwr__match *m;
   size_t route;
   int rule, match;

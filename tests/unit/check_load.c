@@ -18,9 +18,9 @@
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static gwr__httproute *route_at(const tu_ctx *c, size_t i) {
+static gwr__route *route_at(const tu_ctx *c, size_t i) {
   ck_assert_uint_gt(c->cfg->model.routes.len, i);
-  return GWR_VEC_AT(&c->cfg->model.routes, gwr__httproute *, i);
+  return GWR_VEC_AT(&c->cfg->model.routes, gwr__route *, i);
 }
 
 static gwr__gateway *gateway_at(const tu_ctx *c, size_t i) {
@@ -95,7 +95,7 @@ START_TEST(kinds_others_skipped) {
   tu_ctx *c = tu_new();
   tu_add(c, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: default}\ndata: {a: b}\n---\n"
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: 42\n---\n"
-            TU_V1 "kind: GRPCRoute\nmetadata: {name: g, namespace: default}\n---\n"
+            "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: GRPCRoute\nmetadata: {name: g, namespace: default}\n---\n"
             "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n---\n"
             "apiVersion: gateway.networking.k8s.io/v1alpha1\nkind: HTTPRoute\nmetadata: {name: old}\n---\n"
             "apiVersion: example.com/v1\nkind: Service\nmetadata: {name: s}\n---\n"
@@ -197,7 +197,7 @@ END_TEST
 /* §1.4, §4.1, §2.1, H11: defaults of an HTTPRoute. */
 START_TEST(defaults_httproute) {
   tu_ctx *c = tu_new();
-  const gwr__httproute *r;
+  const gwr__route *r;
   const gwr__backend *b;
   tu_add(c, TU_V1 "kind: HTTPRoute\nmetadata: {name: r}\n"
             "spec:\n  parentRefs: [{name: gw}]\n"
@@ -308,7 +308,7 @@ END_TEST
 /* Metadata read: labels, creationTimestamp (RFC 3339, offsets). */
 START_TEST(metadata_read) {
   tu_ctx *c = tu_new();
-  const gwr__httproute *r;
+  const gwr__route *r;
   tu_add(c, TU_V1 "kind: HTTPRoute\nmetadata: {name: a, namespace: n, generation: 9,"
             " creationTimestamp: \"2024-01-01T10:00:05Z\", labels: {app: web}}\n---\n"
             TU_V1 "kind: HTTPRoute\nmetadata: {name: b, namespace: n,"

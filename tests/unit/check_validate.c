@@ -728,10 +728,10 @@ END_TEST
 /* 11.60: a CORS filter without maxAge means 5 seconds. */
 START_TEST(cors_default_max_age_11_60) {
   tu_ctx *c = tu_new();
-  const gwr__httproute *r;
+  const gwr__route *r;
   tu_add(c, CORS("{allowOrigins: [\"*\"]}"));
   ck_assert_uint_eq(c->cfg->model.routes.len, 1);
-  r = GWR_VEC_AT(&c->cfg->model.routes, gwr__httproute *, 0);
+  r = GWR_VEC_AT(&c->cfg->model.routes, gwr__route *, 0);
   ck_assert_int_eq(r->rules[0].filters[0].type, GWR_FILTER_CORS);
   ck_assert_int_eq(r->rules[0].filters[0].cors.max_age, 5);
   ck_assert_int_eq(r->rules[0].filters[0].cors.credentials, -1);
