@@ -18,7 +18,13 @@ typedef struct cctx {
   const gwr__attach *att;
   gwr__hmap regex_index;  /* pattern -> index in t->regexes (build time only) */
   uint32_t *route_order;  /* per route: its place by age, then "namespace/name" (3.1 steps 6-7) */
+  int grpc_plane;         /* compiling a listener's GRPCRoutes (1) or its other routes (0) */
 } cctx;
+
+/* P4, G7: a listener's GRPCRoutes get a trie of their own, ranked by §3.2. */
+static int in_plane(const cctx *c, const gwr__binding *b) {
+  return (b->kind == GWR_ROUTE_GRPC) == c->grpc_plane;
+}
 
 /* Double the regex index (heap scratch) when it is half full. */
 static int grow_regex_index(cctx *c) {
@@ -131,6 +137,7 @@ typedef struct keyed {
   gwr__entry e;
   gwr__sv host;                 /* effective hostname (bucket key) */
   uint32_t host_precise, host_total, path_class, path_len;
+  uint32_t method_rank;         /* HTTP: 1 with a method; gRPC: characters of the method (3.2) */
   uint32_t header_total, query_total; /* as configured, for ranking */
   uint32_t bucket, node;
   uint32_t route_order;         /* 3.1 steps 6-7, precomputed */
@@ -151,6 +158,12 @@ static int fill_entry(cctx *c, keyed *k, const gwr__binding *b, const gwr__host 
   k->host_total = h->total_len;
   k->path_class = path_class(m->path_type, c->t->opt.regex_order);
   k->path_len = (uint32_t)m->path.len;
+  k->method_rank = m->method.len > 0;
+  if (r->kind == GWR_ROUTE_GRPC) { /* 3.2: service, then method characters (regex: pattern) */
+    k->path_class = 0;
+    k->path_len = (uint32_t)m->grpc.service.len;
+    k->method_rank = (uint32_t)m->grpc.method.len;
+  }
   /* counts for ranking are as configured (3.1 steps 4-5) */
   k->header_total = (uint32_t)m->header_count;
   k->query_total = (uint32_t)m->query_count;
@@ -195,7 +208,7 @@ static int entry_cmp(const void *x, const void *y) {
   if ((c = cmp_u32_desc(a->host_total, b->host_total))) return c;
   if (a->path_class != b->path_class) return a->path_class < b->path_class ? -1 : 1;
   if ((c = cmp_u32_desc(a->path_len, b->path_len))) return c;
-  if ((a->e.method > 0) != (b->e.method > 0)) return a->e.method > 0 ? -1 : 1;
+  if ((c = cmp_u32_desc(a->method_rank, b->method_rank))) return c;
   if ((c = cmp_u32_desc(a->header_total, b->header_total))) return c;
   if ((c = cmp_u32_desc(a->query_total, b->query_total))) return c;
   if (a->route_order != b->route_order) return a->route_order < b->route_order ? -1 : 1;
@@ -203,10 +216,12 @@ static int entry_cmp(const void *x, const void *y) {
   return a->e.match < b->e.match ? -1 : (a->e.match > b->e.match);
 }
 
-static size_t count_entries(const gwr__attach *att, size_t first, size_t last) {
+static size_t count_entries(const cctx *c, size_t first, size_t last) {
+  const gwr__attach *att = c->att;
   size_t i, r, n = 0;
   for (i = first; i < last; i++) {
     const gwr__binding *b = &att->bindings[i];
+    if (!in_plane(c, b)) continue;
     const gwr__att_route *ar = &att->routes[b->route];
     for (r = 0; r < ar->r->rule_count; r++)
       if (ar->rules[r].valid) n += b->host_count * ar->r->rules[r].match_count;
@@ -273,7 +288,7 @@ static int sort_by_rank(cctx *c, keyed **ks, size_t n) {
  * their sort keys), sorted by rank. */
 static int build_entries(cctx *c, size_t first, size_t last, keyed **out, size_t *count) {
   const gwr__attach *att = c->att;
-  size_t n = count_entries(att, first, last), k = 0, i, h, r, m;
+  size_t n = count_entries(c, first, last), k = 0, i, h, r, m;
   keyed *tmp = gwr__calloc(&c->t->alloc, n + 1, sizeof *tmp);
   int rc = GWR_OK;
   *out = tmp;
@@ -282,6 +297,7 @@ static int build_entries(cctx *c, size_t first, size_t last, keyed **out, size_t
   for (i = first; i < last && rc == GWR_OK; i++) {
     const gwr__binding *b = &att->bindings[i];
     const gwr__att_route *ar = &att->routes[b->route];
+    if (!in_plane(c, b)) continue;
     for (h = 0; h < b->host_count; h++)
       for (r = 0; r < ar->r->rule_count; r++)
         for (m = 0; ar->rules[r].valid && m < ar->r->rules[r].match_count && rc == GWR_OK; m++, k++)
@@ -368,7 +384,8 @@ static int place_entries(cctx *c, gwr__tlistener *tl, const keyed *ks, size_t n,
   size_t i, segs = 0, hosts = 0;
   int rc;
   for (i = 0; i < n; i++) segs += segment_count(ks[i].m->path);
-  for (i = first; i < last; i++) hosts += c->att->bindings[i].host_count;
+  for (i = first; i < last; i++)
+    if (in_plane(c, &c->att->bindings[i])) hosts += c->att->bindings[i].host_count;
   if ((rc = gwr__hmap_init_heap(&tl->children, &c->t->alloc, segs)) != GWR_OK ||
       (rc = gwr__hmap_init(&tl->exact_hosts, c->ar, hosts)) != GWR_OK ||
       (rc = gwr__hmap_init(&tl->wild_hosts, c->ar, hosts)) != GWR_OK)
@@ -555,7 +572,8 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   t->att.opt = &t->opt;
   if ((rc = compile_rules(&c)) != GWR_OK || (rc = compile_gateways(&c)) != GWR_OK) return rc;
   t->listeners = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->listeners);
-  if (!t->listeners) return GWR_E_NOMEM;
+  t->grpc = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->grpc);
+  if (!t->listeners || !t->grpc) return GWR_E_NOMEM;
   if ((rc = order_routes(&c)) != GWR_OK) {
     gwr__free(&t->alloc, c.route_order);
     return rc;
@@ -564,8 +582,12 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
     size_t first = b;
     t->listeners[l].al = &t->att.listeners[l];
     while (b < t->att.binding_count && t->att.bindings[b].listener == l) b++;
+    t->grpc[l].al = &t->att.listeners[l];
     if (!t->att.listeners[l].programmed) continue; /* conflicted or invalid: serves nothing */
+    c.grpc_plane = 0;
     if ((rc = compile_listener(&c, &t->listeners[l], first, b)) != GWR_OK) break;
+    c.grpc_plane = 1;
+    if ((rc = compile_listener(&c, &t->grpc[l], first, b)) != GWR_OK) break;
   }
   gwr__hmap_free_heap(&c.regex_index, &t->alloc);
   gwr__free(&t->alloc, c.route_order);

@@ -32,6 +32,8 @@ struct gwr_decision {
   const char *reason;
   gwr_request req;              /* the request as given (struct copy) */
   uint8_t method_code;          /* its method as a GWR_METHOD code */
+  int grpc;                     /* a gRPC request (protocol or content-type) */
+  int layer4;                   /* a TLS, TCP or UDP connection: no answers, only reject */
   gwr_str up_path, up_host;     /* upstream path and host */
   /* filters carried into the decision (filters.c) */
   const gwr__trule *trule;      /* the matched rule: timeouts, retry, session */

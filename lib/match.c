@@ -266,20 +266,16 @@ static void scan_hosts(search *s, gwr__sv host, int host_ok) {
 
 /* ---- listener selection (A25, A26) ----------------------------------------------- */
 
-static int listener_proto_fits(const gwr__tlistener *tl, int https) {
-  int p = tl->al->l->protocol;
-  return https ? p == GWR_PROTO_HTTPS : p == GWR_PROTO_HTTP;
-}
-
-/* exact hostname > longer wildcard > no hostname; GWR_NONE if none fits */
-static uint32_t pick_listener(const gwr_table *t, const gwr__tgateway *g, uint32_t port, int https,
+/* exact hostname > longer wildcard > no hostname; GWR_NONE if none fits.
+ * proto: the listener protocol the connection speaks (GWR_PROTO_*). */
+static uint32_t pick_listener(const gwr_table *t, const gwr__tgateway *g, uint32_t port, int proto,
                               gwr__sv host, int host_ok) {
   uint32_t i, best = GWR_NONE, best_score = 0;
   for (i = 0; i < g->listener_count; i++) {
     const gwr__tlistener *tl = &t->listeners[g->first_listener + i];
     gwr__sv lh = tl->al->l->hostname;
     uint32_t score;
-    if (tl->al->l->port != port || !listener_proto_fits(tl, https) || !tl->al->programmed) continue;
+    if (tl->al->l->port != port || tl->al->l->protocol != proto || !tl->al->programmed) continue;
     if (lh.len && (!host_ok || !gwr__host_matches(lh, host))) continue;
     score = lh.len == 0 ? 1 : (lh.ptr[0] == '*' ? 2 + (uint32_t)lh.len : 1000 + (uint32_t)lh.len);
     if (score > best_score) {
@@ -292,10 +288,31 @@ static uint32_t pick_listener(const gwr_table *t, const gwr__tgateway *g, uint32
 
 /* ---- decisions ---------------------------------------------------------------------- */
 
+/* The gRPC status a host sends for an HTTP status of ours: G5 (404 ->
+ * UNIMPLEMENTED, an invalid backend's 500 -> UNAVAILABLE), otherwise the
+ * gRPC project's HTTP-to-gRPC mapping. */
+static int grpc_status_for(int status) {
+  switch (status) {
+    case 404: return 12;
+    case 500: case 429: case 502: case 503: case 504: return 14;
+    case 400: return 13;
+    case 401: return 16;
+    case 403: return 7;
+    default: return 2;
+  }
+}
+
+/* An answer instead of a forward; a TLS, TCP or UDP connection that no
+ * route takes (or whose backend share is invalid) is rejected (L4, L7). */
 static void respond(gwr_decision *d, int status, const char *reason) {
+  d->reason = reason;
+  if (d->layer4) {
+    d->action = GWR_ACTION_REJECT;
+    return;
+  }
   d->action = GWR_ACTION_RESPOND;
   d->status = status;
-  d->reason = reason;
+  if (d->grpc) d->grpc_status = grpc_status_for(status);
 }
 
 /* B1-B6: weighted choice; invalid backends keep their share as 500s. */
@@ -340,20 +357,28 @@ static void finish(gwr_decision *d, const gwr_table *t, const gwr__entry *e, con
   if (tb && !gwr__filters_preflight(d, tb->filters)) gwr__filters_apply(d, 1, tb->filters, &mv);
 }
 
+/* A gRPC request tries the listener's GRPCRoutes, then its HTTPRoutes
+ * (after G6 they share no hostname unless the option turned it off). */
 static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, gwr__sv host,
                               int host_ok) {
   search s;
   s.d = d;
-  s.tl = &t->listeners[li];
   s.best = GWR_NONE;
-  d->listener = s.tl;
+  d->listener = &t->listeners[li];
   if (!normalise_path(d, t, &s.path, &s.query, &s.has_query)) {
     respond(d, 400, "request path too long to normalise");
     return;
   }
-  scan_hosts(&s, host, host_ok);
+  if (d->grpc) {
+    s.tl = &t->grpc[li];
+    scan_hosts(&s, host, host_ok);
+  }
   if (s.best == GWR_NONE) {
-    respond(d, 404, "no route matched");
+    s.tl = &t->listeners[li];
+    scan_hosts(&s, host, host_ok);
+  }
+  if (s.best == GWR_NONE) {
+    respond(d, 404, d->layer4 ? "no route takes this connection" : "no route matched");
     return;
   }
   {
@@ -381,6 +406,7 @@ static void reset(gwr_decision *d) {
   d->rule = d->match = -1;
   d->backend = NULL;
   d->reason = "";
+  d->grpc = d->layer4 = 0;
 }
 
 static const gwr__tgateway *find_gateway(const gwr_table *t, gwr_str name) {
@@ -400,13 +426,13 @@ static void match_https(gwr_decision *d, const gwr_table *t, const gwr__tgateway
                         gwr__sv host, int host_ok) {
   gwr__sv sni;
   int sni_ok = normalise_host(d->sni_buf, d->req.sni.len ? d->req.sni : d->req.host, &sni);
-  uint32_t li = pick_listener(t, g, port, 1, sni, sni_ok), by_host;
+  uint32_t li = pick_listener(t, g, port, GWR_PROTO_HTTPS, sni, sni_ok), by_host;
   if (li == GWR_NONE) {
     d->action = GWR_ACTION_REJECT;
     d->reason = "no listener for the TLS server name";
     return;
   }
-  by_host = pick_listener(t, g, port, 1, host, host_ok);
+  by_host = pick_listener(t, g, port, GWR_PROTO_HTTPS, host, host_ok);
   if (by_host == GWR_NONE) {
     respond(d, 404, "no listener matches the host");
   } else if (by_host != li) {
@@ -415,6 +441,42 @@ static void match_https(gwr_decision *d, const gwr_table *t, const gwr__tgateway
   } else {
     route_on_listener(d, t, li, host, host_ok);
   }
+}
+
+/* L3, L5, L8: a TLS connection by its SNI (TLS listeners), a TCP or UDP
+ * one by its port alone; the path is "/" so every route's catch-all match
+ * applies and only hostnames and precedence decide. */
+static void match_layer4(gwr_decision *d, const gwr_table *t, const gwr__tgateway *g, uint32_t port) {
+  static const char root[] = "/";
+  gwr__sv sni = gwr__sv_make("", 0);
+  int sni_ok = 1, proto = d->req.protocol == GWR_PROTOCOL_TLS   ? GWR_PROTO_TLS
+                          : d->req.protocol == GWR_PROTOCOL_TCP ? GWR_PROTO_TCP
+                                                                : GWR_PROTO_UDP;
+  uint32_t li;
+  d->layer4 = 1;
+  if (proto == GWR_PROTO_TLS) sni_ok = normalise_host(d->sni_buf, d->req.sni, &sni);
+  li = pick_listener(t, g, port, proto, sni, sni_ok);
+  if (li == GWR_NONE) {
+    respond(d, 0, proto == GWR_PROTO_TLS ? "no TLS listener for the server name on this port"
+                                         : "no listener for this port and protocol");
+    return;
+  }
+  d->req.path.ptr = root;
+  d->req.path.len = 1;
+  route_on_listener(d, t, li, sni, sni_ok);
+}
+
+/* content-type application/grpc, application/grpc+proto, ...; not grpc-web */
+static int is_grpc(const gwr_request *r) {
+  size_t i;
+  if (r->protocol == GWR_PROTOCOL_GRPC) return 1;
+  for (i = 0; i < r->header_count; i++) {
+    const gwr_header *h = &r->headers[i];
+    if (h->name.len == 12 && gwr__sv_casecmp_eq(gwr__sv_make(h->name.ptr, 12), gwr__sv_make("content-type", 12)))
+      return h->value.len >= 16 && memcmp(h->value.ptr, "application/grpc", 16) == 0 &&
+             (h->value.len == 16 || h->value.ptr[16] == '+' || h->value.ptr[16] == ';');
+  }
+  return 0;
 }
 
 int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
@@ -429,14 +491,19 @@ int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
   d->method_code = gwr__method_code(d->req.method);
   if (!(g = find_gateway(t, d->req.gateway))) return GWR_E_NOTFOUND;
   https = is_https(d->req.scheme);
-  port = d->req.port ? d->req.port : (https ? 443 : 80);
+  port = d->req.port ? d->req.port : (https || d->req.protocol == GWR_PROTOCOL_TLS ? 443 : 80);
+  if (d->req.protocol >= GWR_PROTOCOL_TLS) {
+    match_layer4(d, t, g, port);
+    return GWR_OK;
+  }
+  d->grpc = is_grpc(&d->req);
   host_ok = normalise_host(d->host_buf, d->req.host, &host);
   d->up_host = d->req.host;
   if (https) {
     match_https(d, t, g, port, host, host_ok);
     return GWR_OK;
   }
-  li = pick_listener(t, g, port, 0, host, host_ok);
+  li = pick_listener(t, g, port, GWR_PROTO_HTTP, host, host_ok);
   if (li == GWR_NONE)
     respond(d, 404, "no listener matches the host");
   else

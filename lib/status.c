@@ -131,7 +131,7 @@ static void listener(jbuf *b, const gwr__att_listener *al) {
     raw(b, "}");
   }
   raw(b, "],");
-  conditions(b, &al->conds, al->gw->meta.generation);
+  conditions(b, &al->conds, al->owner->generation);
   raw(b, "}");
 }
 
@@ -142,11 +142,31 @@ static void gateway(jbuf *b, const gwr__attach *att, const gwr__att_gateway *ag)
   key(b, "name"); sv(b, ag->gw->meta.name); raw(b, ",");
   key(b, "controllerName"); sv(b, ag->controller); raw(b, ",");
   conditions(b, &ag->conds, ag->gw->meta.generation); raw(b, ",");
-  key(b, "attachedListenerSets"); num(b, 0); raw(b, ",");
+  key(b, "attachedListenerSets"); num(b, (int64_t)ag->attached_sets); raw(b, ",");
   key(b, "listeners"); raw(b, "[");
-  for (i = 0; i < ag->listener_count; i++) {
+  for (i = 0; i < ag->own_listener_count; i++) {
     if (i) raw(b, ",");
     listener(b, &att->listeners[ag->first_listener + i]);
+  }
+  raw(b, "]}");
+}
+
+/* A ListenerSet: the shape of a Gateway entry, with its parent (§9.2). */
+static void listenerset(jbuf *b, const gwr__attach *att, const gwr__att_listenerset *as) {
+  const gwr__att_gateway *ag = &att->gateways[as->gateway];
+  size_t i;
+  raw(b, "{");
+  key(b, "namespace"); sv(b, as->ls->meta.ns); raw(b, ",");
+  key(b, "name"); sv(b, as->ls->meta.name); raw(b, ",");
+  key(b, "parentRef"); raw(b, "{");
+  key(b, "namespace"); sv(b, ag->gw->meta.ns); raw(b, ",");
+  key(b, "name"); sv(b, ag->gw->meta.name); raw(b, "},");
+  key(b, "controllerName"); sv(b, ag->controller); raw(b, ",");
+  conditions(b, &as->conds, as->ls->meta.generation); raw(b, ",");
+  key(b, "listeners"); raw(b, "[");
+  for (i = 0; i < as->listener_count; i++) {
+    if (i) raw(b, ",");
+    listener(b, &att->listeners[as->first_listener + i]);
   }
   raw(b, "]}");
 }
@@ -179,7 +199,12 @@ size_t gwr__status_render(const gwr__attach *att, char *buf, size_t cap) {
     if (i) raw(&b, ",");
     gateway(&b, att, &att->gateways[i]);
   }
-  raw(&b, "],\"listenersets\":[],\"rejected\":[");
+  raw(&b, "],\"listenersets\":[");
+  for (i = 0; i < att->set_count; i++) {
+    if (i) raw(&b, ",");
+    listenerset(&b, att, &att->sets[i]);
+  }
+  raw(&b, "],\"rejected\":[");
   for (i = 0; i < att->problem_count; i++) {
     if (i) raw(&b, ",");
     rejected(&b, &att->problems[i].err);

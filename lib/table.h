@@ -140,7 +140,8 @@ struct gwr_table {
   gwr__tgateway *gateways;
   uint32_t gateway_count;
   gwr__hmap gateway_index;      /* "ns/name" -> gateway */
-  gwr__tlistener *listeners;    /* parallel to att.listeners */
+  gwr__tlistener *listeners;    /* parallel to att.listeners: all routes but GRPCRoutes */
+  gwr__tlistener *grpc;         /* parallel to att.listeners: GRPCRoutes (§3.2 ranks) */
   gwr__trule *rules;
   uint32_t *rule_base;          /* per route: index of its rule 0 in rules */
 };

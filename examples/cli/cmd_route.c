@@ -78,11 +78,14 @@ static void emit_error_cstr(route_session *session, size_t line_number,
   emit_error(session, line_number, what, strlen(what));
 }
 
-static void emit_decision(route_session *session) {
+static void emit_decision(route_session *session, const gwr_request *request) {
   json_writer w;
+  /* a TLS, TCP or UDP connection is forwarded as a stream: no HTTP upstream */
+  int stream = request->protocol == GWR_PROTOCOL_TLS || request->protocol == GWR_PROTOCOL_TCP ||
+               request->protocol == GWR_PROTOCOL_UDP;
   strbuf_reset(&session->output);
   json_writer_init(&w, &session->output);
-  decision_write_json(&w, session->decision);
+  decision_write_json(&w, session->decision, stream);
   if (json_writer_failed(&w)) session->output.failed = 1;
   emit_line(session);
 }
@@ -125,7 +128,7 @@ static void route_request(route_session *session, size_t line_number,
     emit_error_cstr(session, line_number, what);
     return;
   }
-  emit_decision(session);
+  emit_decision(session, request);
 }
 
 static void route_line(route_session *session, size_t line_number,

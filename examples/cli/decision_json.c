@@ -81,7 +81,7 @@ static void write_upstream(json_writer *w, const gwr_decision *decision,
   json_end_object(w);
 }
 
-void decision_write_json(json_writer *w, const gwr_decision *decision) {
+void decision_write_json(json_writer *w, const gwr_decision *decision, int stream) {
   int32_t action = gwr_decision_action(decision);
   const char *action_name = decision_action_name(action);
   json_begin_object(w);
@@ -91,7 +91,7 @@ void decision_write_json(json_writer *w, const gwr_decision *decision) {
   write_optional_text_field(w, "listener", decision, GWR_DS_LISTENER);
   write_route(w, decision);
   write_backend(w, decision);
-  write_upstream(w, decision, action);
+  write_upstream(w, decision, stream ? GWR_ACTION_NONE : action);
   decision_write_policies(w, decision);
   json_end_object(w);
 }

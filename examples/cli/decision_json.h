@@ -24,7 +24,8 @@
 /* "forward", "redirect", "respond", "reject", or NULL for any other value. */
 const char *decision_action_name(int32_t action);
 
-/* Write the decision as one JSON object. The action must have a name. */
-void decision_write_json(json_writer *w, const gwr_decision *decision);
+/* Write the decision as one JSON object. The action must have a name.
+ * stream: the request was a TLS/TCP/UDP connection ("upstream" is null). */
+void decision_write_json(json_writer *w, const gwr_decision *decision, int stream);
 
 #endif
