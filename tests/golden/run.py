@@ -21,7 +21,8 @@ and any of
        "respond 500": 0.3}, "tolerance": 0.03}
       `count` copies of the request, with "key" set to "k0".."k<count-1>", are
       routed (`--seed 1`); each decision is classified as
-      "<backend.namespace>/<backend.name>" (action forward) or
+      "<backend.namespace>/<backend.name>" (action forward), "reject"
+      (action reject: a TLS/TCP/UDP connection refused) or
       "respond <status>" (any other action). Every expected fraction must be
       within `tolerance` (default 0.03); a class absent from `expect` must not
       occur at all.
@@ -444,6 +445,8 @@ def classify(decision):
     if decision.get("action") == "forward":
         backend = decision.get("backend") or {}
         return "%s/%s" % (backend.get("namespace"), backend.get("name"))
+    if decision.get("action") == "reject":
+        return "reject"
     return "respond %s" % (decision.get("status"),)
 
 

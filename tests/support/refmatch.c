@@ -205,19 +205,19 @@ static int listener_better(const gwr__listener *a, const gwr__listener *b) {
   return ca == 1 && a->hostname.len > b->hostname.len;
 }
 
-static int listener_serves(const gwr__att_listener *al, uint32_t port, int https) {
-  return al->programmed && al->l->port == port &&
-         al->l->protocol == (https ? GWR_PROTO_HTTPS : GWR_PROTO_HTTP);
+static int listener_serves(const gwr__att_listener *al, uint32_t port, int proto) {
+  return al->programmed && al->l->port == port && al->l->protocol == proto;
 }
 
-/* The best listener of gateway g for host h, or (size_t)-1. */
+/* The best listener of gateway g for host h, or (size_t)-1.
+ * proto: GWR_PROTO_* the connection speaks. */
 static size_t best_listener(const gwr__attach *att, size_t g, uint32_t port,
-                            int https, const ref_host *h) {
+                            int proto, const ref_host *h) {
   const gwr__att_gateway *gw = &att->gateways[g];
   size_t i, best = (size_t)-1;
   for (i = gw->first_listener; i < gw->first_listener + gw->listener_count; i++) {
     const gwr__att_listener *al = &att->listeners[i];
-    if (!listener_serves(al, port, https) || !host_matches(al->l->hostname, h)) continue;
+    if (!listener_serves(al, port, proto) || !host_matches(al->l->hostname, h)) continue;
     if (best == (size_t)-1 || listener_better(al->l, att->listeners[best].l)) best = i;
   }
   return best;
@@ -272,6 +272,9 @@ typedef struct ref_req {
   size_t query_len;
   int has_query;     /* the target had a '?' (an empty query is kept) */
   size_t listener;   /* index into att->listeners */
+  int grpc;          /* a gRPC request (protocol or content-type) */
+  int layer4;        /* a TLS/TCP/UDP connection */
+  int grpc_plane;    /* considering GRPCRoutes (1) or the other kinds (0) */
 } ref_req;
 
 static int split_path(ref_req *q) {
@@ -390,7 +393,41 @@ static int queries_ok(const ref_req *q, const gwr__match *m) {
   return 1;
 }
 
-static int match_ok(const ref_req *q, const gwr__match *m) {
+/* G3, written from the digest's table on the method fields (not from the
+ * path load.c derives): the request path must be "/<service>/<method>". */
+static int grpc_method_ok(const ref_req *q, const gwr__grpc_method *g) {
+  char re[4200];
+  const char *p = q->path;
+  size_t n = q->path_len, slash;
+  gwr__sv pattern;
+  if (!g->set) return 1;
+  if (g->type == GWR_VALUE_EXACT) {
+    if (n < 1 || p[0] != '/') return 0;
+    for (slash = 1; slash < n && p[slash] != '/'; slash++) {
+    }
+    if (slash == n) return 0;
+    if (g->service.len && g->method.len) /* path == /S/M */
+      return slash - 1 == g->service.len && memcmp(p + 1, g->service.ptr, g->service.len) == 0 &&
+             bytes_eq(p + slash + 1, n - slash - 1, g->method.ptr, g->method.len);
+    if (g->service.len) /* starts with /S/ */
+      return slash - 1 == g->service.len && memcmp(p + 1, g->service.ptr, g->service.len) == 0;
+    /* ends with /M, one non-empty segment before it */
+    return slash > 1 && bytes_eq(p + slash + 1, n - slash - 1, g->method.ptr, g->method.len);
+  }
+  if (g->service.len && g->method.len)
+    snprintf(re, sizeof re, "/(?:%.*s)/(?:%.*s)", (int)g->service.len, g->service.ptr,
+             (int)g->method.len, g->method.ptr);
+  else if (g->service.len)
+    snprintf(re, sizeof re, "/(?:%.*s)/.+", (int)g->service.len, g->service.ptr);
+  else
+    snprintf(re, sizeof re, "/.+/(?:%.*s)", (int)g->method.len, g->method.ptr);
+  pattern.ptr = re;
+  pattern.len = strlen(re);
+  return regex_full_match(q->att, pattern, q->path, q->path_len);
+}
+
+static int match_ok(const ref_req *q, const gwr__route *r, const gwr__match *m) {
+  if (r->kind == GWR_ROUTE_GRPC) return grpc_method_ok(q, &m->grpc) && headers_ok(q, m);
   if (m->method.len && !bytes_eq(m->method.ptr, m->method.len, q->req->method.ptr,
                                  q->req->method.len))
     return 0;
@@ -427,11 +464,20 @@ static int cmp_identity(const gwr__meta *a, const gwr__meta *b) {
   return strcmp(sa, sb);
 }
 
+/* §3.2 keys (3)-(5): service characters, method characters, headers. */
+static int cmp_grpc_keys(const cand *a, const cand *b) {
+  int c;
+  if ((c = cmp_u64(b->m->grpc.service.len, a->m->grpc.service.len))) return c;
+  if ((c = cmp_u64(b->m->grpc.method.len, a->m->grpc.method.len))) return c;
+  return cmp_u64(b->m->header_count, a->m->header_count);
+}
+
 /* Keys (1)-(7): hostname, path, method, headers, query. */
 static int cmp_match_keys(const gwr__attach *att, const cand *a, const cand *b) {
   int c;
   if ((c = cmp_u64(b->h->precise_len, a->h->precise_len))) return c;
   if ((c = cmp_u64(b->h->total_len, a->h->total_len))) return c;
+  if (a->r->kind == GWR_ROUTE_GRPC) return cmp_grpc_keys(a, b);
   if ((c = path_class(att, a->m->path_type) - path_class(att, b->m->path_type))) return c;
   if ((c = cmp_u64(b->m->path.len, a->m->path.len))) return c;
   if ((c = (b->m->method.len > 0) - (a->m->method.len > 0))) return c;
@@ -469,7 +515,7 @@ static void scan_route(const ref_req *q, size_t route, const gwr__host *h, cand 
     const gwr__rule *rule = &ar->r->rules[ri];
     if (!ar->rules[ri].valid) continue;
     for (mi = 0; mi < rule->match_count; mi++) {
-      if (!match_ok(q, &rule->matches[mi])) continue;
+      if (!match_ok(q, ar->r, &rule->matches[mi])) continue;
       c.m = &rule->matches[mi];
       c.rule = (int)ri;
       c.match = (int)mi;
@@ -484,6 +530,7 @@ static int best_candidate(const ref_req *q, size_t listener, cand *best) {
   for (i = 0; i < q->att->binding_count; i++) {
     const gwr__binding *b = &q->att->bindings[i];
     if (b->listener != listener) continue;
+    if ((q->att->routes[b->route].r->kind == GWR_ROUTE_GRPC) != q->grpc_plane) continue; /* P4 */
     for (k = 0; k < b->host_count; k++)
       if (host_matches(b->hosts[k].name, &q->host))
         scan_route(q, b->route, &b->hosts[k], best, &have);
@@ -493,9 +540,26 @@ static int best_candidate(const ref_req *q, size_t listener, cand *best) {
 
 /* ---- backend choice (B1-B6) ---------------------------------------------------------- */
 
+/* Set by ref_match for the answers of one request (the oracle is single-threaded). */
+static int answer_grpc, answer_layer4;
+
+/* G5 and the gRPC HTTP-to-status table; L4/L7: connections are rejected. */
 static void respond(ref_result *out, int status) {
+  if (answer_layer4) {
+    out->action = GWR_ACTION_REJECT;
+    return;
+  }
   out->action = GWR_ACTION_RESPOND;
   out->status = status;
+  if (answer_grpc)
+    out->grpc_status = status == 404 ? 12
+                       : (status == 500 || status == 429 || status == 502 || status == 503 ||
+                          status == 504)
+                           ? 14
+                       : status == 400 ? 13
+                       : status == 401 ? 16
+                       : status == 403 ? 7
+                                       : 2;
 }
 
 static void choose_backend(const ref_req *q, const gwr__att_rule *rule, ref_result *out) {
@@ -1070,6 +1134,7 @@ static void result_init(ref_result *out) {
   out->listener = NULL;
   out->route = REF_NO_ROUTE;
   out->rule = out->match = out->backend = -1;
+  out->grpc_status = -1;
   out->location = out->upstream_host = out->upstream_path = empty_str();
   out->policy.timeout_request_ms = out->policy.timeout_backend_ms = -1;
   out->policy.retry_attempts = out->policy.retry_backoff_ms = -1;
@@ -1083,9 +1148,17 @@ static void result_init(ref_result *out) {
 static size_t pick_listener(const ref_req *q, size_t g, ref_result *out) {
   const gwr_request *r = q->req;
   int https = str_is(r->scheme, "https");
-  uint32_t port = r->port ? r->port : (https ? 443u : 80u);
-  size_t by_host = best_listener(q->att, g, port, https, &q->host), by_sni;
+  uint32_t port = r->port ? r->port : (https || r->protocol == GWR_PROTOCOL_TLS ? 443u : 80u);
+  size_t by_host, by_sni;
   ref_host sni;
+  if (q->layer4) { /* L3, L5, L8: TLS by SNI (q->host holds it), TCP/UDP by port */
+    int proto = r->protocol == GWR_PROTOCOL_TLS ? GWR_PROTO_TLS
+                : r->protocol == GWR_PROTOCOL_TCP ? GWR_PROTO_TCP : GWR_PROTO_UDP;
+    by_host = best_listener(q->att, g, port, proto, &q->host);
+    if (by_host == (size_t)-1) respond(out, 0);
+    return by_host;
+  }
+  by_host = best_listener(q->att, g, port, https ? GWR_PROTO_HTTPS : GWR_PROTO_HTTP, &q->host);
   if (!https) {
     if (by_host == (size_t)-1) respond(out, 404);
     return by_host;
@@ -1094,7 +1167,7 @@ static size_t pick_listener(const ref_req *q, size_t g, ref_result *out) {
     host_normalize(r->sni, &sni);
   else
     sni = q->host;
-  by_sni = best_listener(q->att, g, port, 1, &sni);
+  by_sni = best_listener(q->att, g, port, GWR_PROTO_HTTPS, &sni);
   if (by_sni == (size_t)-1) {
     out->action = GWR_ACTION_REJECT;
     return by_sni;
@@ -1123,6 +1196,7 @@ static void run_filters(const ref_req *q, const cand *best, ref_result *out) {
   fl.rule_seed = rule_seed(q->att, best->route, best->rule);
   policy_fill(rule, &out->policy, out);
   out->upstream_host = q->req->host; /* F20: the Host as received unless rewritten */
+  if (answer_layer4) out->upstream_host = empty_str(); /* a stream has no Host */
   {
     text t;
     t.n = 0;
@@ -1153,7 +1227,10 @@ static void route_request(const ref_req *q, ref_result *out) {
   cand best;
   memset(&best, 0, sizeof best);
   out->listener = q->att->listeners[q->listener].full_name;
-  if (!best_candidate(q, q->listener, &best)) {
+  /* a gRPC request: GRPCRoutes first, then the listener's HTTPRoutes */
+  ((ref_req *)q)->grpc_plane = q->grpc;
+  if (!best_candidate(q, q->listener, &best) &&
+      (!q->grpc || (((ref_req *)q)->grpc_plane = 0, !best_candidate(q, q->listener, &best)))) {
     respond(out, 404);
     return;
   }
@@ -1163,8 +1240,22 @@ static void route_request(const ref_req *q, ref_result *out) {
   run_filters(q, &best, out);
 }
 
+/* gRPC: by protocol, or content-type application/grpc[+...|;...]. */
+static int ref_is_grpc(const gwr_request *r) {
+  size_t i;
+  if (r->protocol == GWR_PROTOCOL_GRPC) return 1;
+  for (i = 0; i < r->header_count; i++)
+    if (ascii_case_eq(r->headers[i].name, lit("content-type"))) {
+      gwr_str v = r->headers[i].value;
+      return v.len >= 16 && memcmp(v.ptr, "application/grpc", 16) == 0 &&
+             (v.len == 16 || v.ptr[16] == '+' || v.ptr[16] == ';');
+    }
+  return 0;
+}
+
 int ref_match(const gwr__attach *att, const gwr_request *req, ref_result *out) {
   ref_req q;
+  gwr_request l4req;
   size_t g;
   int rc;
   result_init(out);
@@ -1173,7 +1264,20 @@ int ref_match(const gwr__attach *att, const gwr_request *req, ref_result *out) {
   memset(&q, 0, sizeof q);
   q.att = att;
   q.req = req;
-  host_normalize(req->host, &q.host);
+  q.layer4 = req->protocol == GWR_PROTOCOL_TLS || req->protocol == GWR_PROTOCOL_TCP ||
+             req->protocol == GWR_PROTOCOL_UDP;
+  q.grpc = !q.layer4 && ref_is_grpc(req);
+  answer_grpc = q.grpc;
+  answer_layer4 = q.layer4;
+  if (q.layer4) { /* the SNI (TLS) or nothing is the host; "/" the path */
+    static const gwr_request none;
+    l4req = *req;
+    l4req.path = lit("/");
+    q.req = &l4req;
+    host_normalize(req->protocol == GWR_PROTOCOL_TLS ? req->sni : none.host, &q.host);
+  } else {
+    host_normalize(req->host, &q.host);
+  }
   q.listener = pick_listener(&q, g, out);
   if (q.listener == (size_t)-1) return GWR_OK;
   if ((rc = split_path(&q)) != GWR_OK) return rc;

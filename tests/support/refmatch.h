@@ -59,6 +59,7 @@ typedef struct ref_policy {
 typedef struct ref_result {
   int action;           /* GWR_ACTION_* */
   int status;           /* HTTP status of a respond/redirect, else 0 */
+  int grpc_status;      /* a gRPC request's respond: its gRPC status, else -1 */
   const char *listener; /* full_name of the listener the request landed on
                          * (for a 421, the SNI's); NULL when none (no
                          * listener for the Host, REJECT, unknown gateway) */

@@ -190,6 +190,33 @@ static void gen_listener(sbuf *b, unsigned i, int https, unsigned *used) {
   if (!one_in(3)) sb_add(b, "    allowedRoutes:\n      namespaces:\n        from: All\n");
 }
 
+/* TLS listeners (Passthrough, 8443; now and then on 443 beside HTTPS, or
+ * mixing modes), a TCP one (5432, or 8080 against HTTP: ProtocolConflict)
+ * and a UDP one. */
+static void gen_l4_listeners(sbuf *b) {
+  static const char *const tls_hosts[] = {"", "*.example.com", "a.example.com", "*.a.example.com"};
+  unsigned i, n = rnd(3), used = 0;
+  for (i = 0; i < n; i++) {
+    unsigned k;
+    do k = rnd(4);
+    while (used & (1u << k));
+    used |= 1u << k;
+    sb_add(b, "  - name: t%u\n    port: %u\n    protocol: TLS\n", i, one_in(6) ? 443 : 8443);
+    if (*tls_hosts[k]) sb_add(b, "    hostname: \"%s\"\n", tls_hosts[k]);
+    if (one_in(8))
+      sb_add(b, "    tls:\n      mode: Terminate\n      certificateRefs:\n      - name: cert\n");
+    else
+      sb_add(b, "    tls:\n      mode: Passthrough\n");
+    sb_add(b, "    allowedRoutes:\n      namespaces:\n        from: All\n");
+  }
+  if (one_in(2))
+    sb_add(b, "  - name: tcp\n    port: %u\n    protocol: TCP\n"
+              "    allowedRoutes:\n      namespaces:\n        from: All\n", one_in(6) ? 8080 : 5432);
+  if (one_in(3))
+    sb_add(b, "  - name: udp\n    port: 5353\n    protocol: UDP\n"
+              "    allowedRoutes:\n      namespaces:\n        from: All\n");
+}
+
 static void gen_gateway(sbuf *b) {
   unsigned i, http = 1 + rnd(4), https = one_in(3) ? 1 + rnd(2) : 0, used = 0, used_tls = 0;
   sb_add(b, "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
@@ -197,6 +224,7 @@ static void gen_gateway(sbuf *b) {
             "spec:\n  gatewayClassName: gc\n  listeners:\n");
   for (i = 0; i < http; i++) gen_listener(b, i, 0, &used);
   for (i = 0; i < https; i++) gen_listener(b, i, 1, &used_tls);
+  gen_l4_listeners(b);
   sb_add(b, "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: cert\n"
             "  namespace: infra\n---\n");
 }
@@ -509,6 +537,79 @@ static void gen_route(sbuf *b, unsigned i, unsigned ns_count, int gw2) {
   sb_add(b, "---\n");
 }
 
+/* ---- GRPCRoute, TLSRoute, TCPRoute, UDPRoute --------------------------------------------- */
+
+static const char *const grpc_services[] = {"pkg.Svc", "pkg.Other", "a", ".pkg.Svc"};
+static const char *const grpc_methods[] = {"Echo", "EchoTwo", "Get"};
+static const char *const grpc_regexes[] = {"pkg[.].*", "[a-z]+", "Echo.*", ".*"};
+
+static void gen_grpc_method(sbuf *m) {
+  unsigned shape = rnd(3); /* service and method, service only, method only */
+  if (one_in(4)) {
+    sb_add(m, "      method: {type: RegularExpression");
+    if (shape != 2) sb_add(m, ", service: \"%s\"", PICK(grpc_regexes));
+    if (shape != 1) sb_add(m, ", method: \"%s\"", PICK(grpc_regexes));
+  } else {
+    const char *sep = rnd(2) ? (sb_add(m, "      method: {type: Exact"), ", ") : (sb_add(m, "      method: {"), "");
+    if (shape != 2) {
+      sb_add(m, "%sservice: \"%s\"", sep, PICK(grpc_services));
+      sep = ", ";
+    }
+    if (shape != 1) sb_add(m, "%smethod: \"%s\"", sep, PICK(grpc_methods));
+  }
+  sb_add(m, "}\n");
+}
+
+static void gen_grpc_rule(sbuf *b) {
+  unsigned n = rnd(3), i;
+  sb_add(b, "  - ");
+  if (n) {
+    sb_add(b, "matches:\n");
+    for (i = 0; i < n; i++) {
+      sbuf m = {NULL, 0, 0};
+      sb_add(&m, "%s", "");
+      if (!one_in(4)) gen_grpc_method(&m);
+      gen_headers(&m);
+      if (m.len == 0) sb_add(&m, "      headers: []\n");
+      sb_item(b, &m, 6);
+      free(m.p);
+    }
+    sb_add(b, "    backendRefs:\n");
+  } else {
+    sb_add(b, "backendRefs:\n");
+  }
+  sb_add(b, "    - {name: %s, port: 80, weight: %u}\n", PICK(backends), rnd(3));
+  if (one_in(2)) sb_add(b, "    - {name: %s, port: 80}\n", PICK(backends));
+}
+
+static void gen_l4_rule(sbuf *b) {
+  sb_add(b, "  - backendRefs:\n    - {name: %s, port: 80}\n", PICK(backends));
+  if (one_in(3)) sb_add(b, "    - {name: %s, port: 8080, weight: %u}\n", PICK(backends), rnd(3));
+}
+
+static void gen_other_route(sbuf *b, unsigned i, unsigned ns_count, const char *kind) {
+  const char *ts = PICK(timestamps);
+  unsigned rules = strcmp(kind, "GRPCRoute") == 0 ? 1 + rnd(3) : 1, k;
+  sb_add(b, "apiVersion: gateway.networking.k8s.io/v1\nkind: %s\n"
+            "metadata:\n  name: r%u\n  namespace: %s\n", kind, i, namespaces[rnd(ns_count)]);
+  if (*ts) sb_add(b, "  creationTimestamp: \"%s\"\n", ts);
+  sb_add(b, "spec:\n  parentRefs:\n  - name: gw\n    namespace: infra\n");
+  if (strcmp(kind, "TLSRoute") == 0) {
+    sb_add(b, "  hostnames:\n  - \"%s\"\n", route_hosts[rnd(sizeof route_hosts / sizeof route_hosts[0])]);
+    if (one_in(2)) sb_add(b, "  - \"%s\"\n", one_in(2) ? "b.example.com" : "*.a.example.com");
+  } else if (strcmp(kind, "GRPCRoute") == 0) {
+    gen_hostnames(b);
+  }
+  sb_add(b, "  rules:\n");
+  for (k = 0; k < rules; k++) {
+    if (strcmp(kind, "GRPCRoute") == 0)
+      gen_grpc_rule(b);
+    else
+      gen_l4_rule(b);
+  }
+  sb_add(b, "---\n");
+}
+
 static void gen_config(sbuf *b) {
   unsigned routes = 1 + rnd(12), ns_count = 1 + rnd(3), i;
   int gw2;
@@ -518,7 +619,13 @@ static void gen_config(sbuf *b) {
   gen_gateway(b);
   gw2 = gen_second_gateway(b);
   gen_services(b);
-  for (i = 0; i < routes; i++) gen_route(b, i, ns_count, gw2);
+  for (i = 0; i < routes; i++) {
+    static const char *const others[] = {"GRPCRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"};
+    if (one_in(3))
+      gen_other_route(b, i, ns_count, PICK(others));
+    else
+      gen_route(b, i, ns_count, gw2);
+  }
 }
 
 /* ---- request generator -------------------------------------------------------------- */
@@ -622,6 +729,32 @@ static void gen_cors_headers(gen_req *g) {
   if (one_in(10)) add_header(g, "Authorization", "Bearer t");
 }
 
+/* Mostly HTTP; gRPC by protocol or content-type, with gRPC-shaped paths;
+ * TLS (SNI, port 8443 or 443), TCP and UDP connections. */
+static void gen_protocol(gen_req *g) {
+  static const char *const grpc_paths[] = {"/pkg.Svc/Echo", "/pkg.Svc/EchoTwo", "/pkg.Other/Get",
+                                           "/a/Echo", "/pkg.Svc", "/x/y/Echo", "/pkg.Svc/"};
+  static const uint32_t tls_ports[] = {8443, 8443, 443, 0};
+  static const uint32_t l4_ports[] = {5432, 5353, 8080, 80};
+  unsigned k = rnd(32);
+  if (k < 4) {
+    g->r.protocol = GWR_PROTOCOL_GRPC;
+    g->r.path = str_of(PICK(grpc_paths));
+  } else if (k == 4) {
+    add_header(g, one_in(2) ? "content-type" : "Content-Type",
+               one_in(3) ? "application/grpc-web" : "application/grpc+proto");
+    g->r.path = str_of(PICK(grpc_paths));
+  } else if (k == 5 || k == 6) {
+    g->r.protocol = GWR_PROTOCOL_TLS;
+    g->r.port = PICK(tls_ports);
+    gen_host(g->sni, sizeof g->sni, 1);
+    g->r.sni = str_of(g->sni);
+  } else if (k == 7) {
+    g->r.protocol = one_in(2) ? GWR_PROTOCOL_TCP : GWR_PROTOCOL_UDP;
+    g->r.port = PICK(l4_ports);
+  }
+}
+
 static void gen_request(gen_req *g) {
   static const char *const odd_gateways[] = {"infra/gw2", "infra/other", "infra", "gw"};
   unsigned i;
@@ -645,6 +778,7 @@ static void gen_request(gen_req *g) {
   if (rnd(2)) snprintf(g->key, sizeof g->key, "k%u", rnd(1000));
   g->r.key = str_of(g->key);
   g->r.choice = rng_next();
+  gen_protocol(g);
 }
 
 /* ---- comparing the two answers -------------------------------------------------------- */
@@ -652,7 +786,7 @@ static void gen_request(gen_req *g) {
 typedef struct eng_result {
   int rc;
   int action;
-  int64_t status, rule, match, port;
+  int64_t status, rule, match, port, grpc_status;
   gwr_str listener, ns, name, backend;
 } eng_result;
 
@@ -663,6 +797,8 @@ typedef struct run_ctx {
   gwr_decision *d;
   size_t requests, mismatches, notfound;
   size_t by_action[5];
+  size_t by_kind[5];     /* requests a route of each kind won */
+  size_t grpc_answers;   /* gRPC responds (with a grpc_status) */
   size_t by_status[600];
   size_t regex_wins;
   /* filters seen (coverage) */
@@ -683,6 +819,7 @@ static void engine_match(run_ctx *c, const gwr_request *req, eng_result *e) {
   if (e->rc != GWR_OK) return;
   e->action = gwr_decision_action(c->d);
   e->status = gwr_decision_int(c->d, GWR_DI_STATUS);
+  e->grpc_status = gwr_decision_int(c->d, GWR_DI_GRPC_STATUS);
   e->rule = gwr_decision_int(c->d, GWR_DI_ROUTE_RULE);
   e->match = gwr_decision_int(c->d, GWR_DI_ROUTE_MATCH);
   e->port = gwr_decision_int(c->d, GWR_DI_BACKEND_PORT);
@@ -721,7 +858,7 @@ static int same_result(const gwr__attach *att, int rrc, const ref_result *x,
                        const eng_result *e) {
   if (rrc != e->rc) return 0;
   if (rrc != GWR_OK) return 1;
-  return e->action == x->action && e->status == x->status &&
+  return e->action == x->action && e->status == x->status && e->grpc_status == x->grpc_status &&
          str_eq_c(e->listener, x->listener) && same_route(att, x, e) &&
          same_backend(att, x, e);
 }
@@ -1006,6 +1143,8 @@ static void tally(run_ctx *c, const gwr_request *req, int rc, const ref_result *
   }
   c->by_action[x->action < 5 ? x->action : 0]++;
   if (x->status >= 0 && x->status < 600) c->by_status[x->status]++;
+  if (x->route != REF_NO_ROUTE) c->by_kind[c->att->routes[x->route].r->kind]++;
+  c->grpc_answers += x->grpc_status >= 0;
   if (x->route != REF_NO_ROUTE &&
       c->att->routes[x->route].r->rules[x->rule].matches[x->match].path_type == GWR_PATH_REGEX)
     c->regex_wins++;
@@ -1080,13 +1219,15 @@ static void fixture_open(fixture *f, const char *yaml, int order, int randomize)
   ck_assert_int_eq(gwr_config_set_controller(f->cfg, CONTROLLER, strlen(CONTROLLER)), GWR_OK);
   set_options(f->cfg, order, randomize);
   rc = gwr_config_load(f->cfg, yaml, strlen(yaml), "diff.yaml", 9, &err);
-  ck_assert_msg(rc == GWR_OK, "load: %s\n%s", err.message, yaml);
+  if (rc != GWR_OK) fprintf(stderr, "load: %s\n%s\n", err.message, yaml);
+  ck_assert_msg(rc == GWR_OK, "load: %s (configuration on stderr)", err.message);
   if (randomize && gwr_config_count(f->cfg, GWR_COUNT_PROBLEMS)) {
     /* the generator writes valid objects only: a rejected route would
      * take its filters out of the comparison unnoticed */
     gwr_error pe = GWR_ERROR_INIT;
     gwr_config_problem(f->cfg, 0, &pe);
-    ck_abort_msg("generated object rejected: %s\n%s", pe.message, yaml);
+    fprintf(stderr, "generated object rejected: %s\n%s\n", pe.message, yaml);
+    ck_abort_msg("generated object rejected: %s (configuration on stderr)", pe.message);
   }
   gwr__alloc_init(&f->alloc, NULL);
   gwr__arena_init(&f->arena, &f->alloc);
@@ -1129,7 +1270,16 @@ static void check_coverage(const run_ctx *c, size_t bindings) {
           c->by_action[GWR_ACTION_REJECT], c->regex_wins);
   ck_assert_uint_ge(c->requests, (size_t)CONFIGS_PER_RUN * REQUESTS_PER_CONFIG);
   ck_assert_uint_ge(bindings, CONFIGS_PER_RUN);
+  fprintf(stderr, "diff: won by HTTPRoute %zu, GRPCRoute %zu, TLSRoute %zu, TCPRoute %zu, UDPRoute %zu; "
+                  "gRPC answers %zu\n", c->by_kind[0], c->by_kind[1], c->by_kind[2], c->by_kind[3],
+          c->by_kind[4], c->grpc_answers);
   ck_assert_uint_ge(c->by_action[GWR_ACTION_FORWARD], c->requests / 20);
+  /* every kind wins often enough for the comparison to mean something */
+  ck_assert_uint_gt(c->by_kind[GWR_ROUTE_GRPC], 100);
+  ck_assert_uint_gt(c->by_kind[GWR_ROUTE_TLS], 20);
+  ck_assert_uint_gt(c->by_kind[GWR_ROUTE_TCP], 20);
+  ck_assert_uint_gt(c->by_kind[GWR_ROUTE_UDP], 20);
+  ck_assert_uint_gt(c->grpc_answers, 1000);
   ck_assert_uint_ge(c->by_status[404], c->requests / 50);
   ck_assert_uint_ge(c->by_status[500], c->requests / 200);
   ck_assert_uint_gt(c->by_status[421], 0);
