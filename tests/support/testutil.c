@@ -356,6 +356,7 @@ tu_result tu_match_with(gwr_decision *d, const gwr_table *t, const tu_req *r) {
   req.key = tu_s(r->key);
   req.port = r->port;
   req.choice = r->choice;
+  req.protocol = r->protocol;
   if (r->headers)
     for (; r->headers[2 * n]; n++) {
       ck_assert_uint_lt(n, 64);
@@ -369,6 +370,7 @@ tu_result tu_match_with(gwr_decision *d, const gwr_table *t, const tu_req *r) {
   if (out.rc != GWR_OK) return out;
   out.action = gwr_decision_action(d);
   out.status = (int)gwr_decision_int(d, GWR_DI_STATUS);
+  out.grpc_status = (int)gwr_decision_int(d, GWR_DI_GRPC_STATUS);
   out.rule = (int)gwr_decision_int(d, GWR_DI_ROUTE_RULE);
   out.match = (int)gwr_decision_int(d, GWR_DI_ROUTE_MATCH);
   out.has_route = (int)gwr_decision_int(d, GWR_DI_HAS_ROUTE);
@@ -446,9 +448,10 @@ static long cond_gen(const tu_json *cond) {
   return g && g->type == TU_JNUM ? (long)g->n : -1;
 }
 
+/* Any kind: the tests name their routes uniquely. */
 const tu_json *tu_route_status(const tu_ctx *c, const char *ns, const char *name) {
   ck_assert_ptr_nonnull(c->json);
-  return find_named(tu_json_get(c->json, "routes"), "HTTPRoute", ns, name);
+  return find_named(tu_json_get(c->json, "routes"), NULL, ns, name);
 }
 
 long tu_route_parents(const tu_ctx *c, const char *ns, const char *name) {
@@ -498,6 +501,26 @@ const tu_json *tu_listener_status(const tu_ctx *c, const char *ns, const char *g
 const char *tu_listener_cond(tu_ctx *c, const char *ns, const char *gw, const char *listener,
                              const char *type) {
   return cond_text(c, find_cond(tu_listener_status(c, ns, gw, listener), type));
+}
+
+const tu_json *tu_set_status(const tu_ctx *c, const char *ns, const char *name) {
+  ck_assert_ptr_nonnull(c->json);
+  return find_named(tu_json_get(c->json, "listenersets"), NULL, ns, name);
+}
+
+const char *tu_set_cond(tu_ctx *c, const char *ns, const char *name, const char *type) {
+  return cond_text(c, find_cond(tu_set_status(c, ns, name), type));
+}
+
+const char *tu_set_listener_cond(tu_ctx *c, const char *ns, const char *set, const char *listener,
+                                 const char *type) {
+  const tu_json *l = find_named(tu_json_get(tu_set_status(c, ns, set), "listeners"), NULL, NULL, listener);
+  return cond_text(c, find_cond(l, type));
+}
+
+long tu_gateway_sets(const tu_ctx *c, const char *ns, const char *name) {
+  const tu_json *n = tu_json_get(tu_gateway_status(c, ns, name), "attachedListenerSets");
+  return n && n->type == TU_JNUM ? (long)n->n : -1;
 }
 
 long tu_listener_attached(const tu_ctx *c, const char *ns, const char *gw, const char *listener) {

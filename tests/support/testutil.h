@@ -114,12 +114,14 @@ typedef struct tu_req {
   uint32_t port;
   uint64_t choice;
   const char *const *headers; /* name, value, name, value, ..., NULL */
+  int32_t protocol;           /* GWR_PROTOCOL_*, 0 = http */
 } tu_req;
 
 typedef struct tu_result {
   int rc;
   int action;
   int status;
+  int grpc_status;      /* -1 when none */
   int rule, match;
   int has_route, has_backend;
   long backend_port;
@@ -163,6 +165,13 @@ const tu_json *tu_listener_status(const tu_ctx *c, const char *ns, const char *g
                                   const char *listener);
 const char *tu_listener_cond(tu_ctx *c, const char *ns, const char *gw, const char *listener,
                              const char *type);
+/* A ListenerSet's status entry, its conditions and its listeners'. */
+const tu_json *tu_set_status(const tu_ctx *c, const char *ns, const char *name);
+const char *tu_set_cond(tu_ctx *c, const char *ns, const char *name, const char *type);
+const char *tu_set_listener_cond(tu_ctx *c, const char *ns, const char *set, const char *listener,
+                                 const char *type);
+/* A Gateway's attachedListenerSets, -1 when not reported. */
+long tu_gateway_sets(const tu_ctx *c, const char *ns, const char *name);
 /* attachedRoutes, -1 when the listener is not reported. */
 long tu_listener_attached(const tu_ctx *c, const char *ns, const char *gw, const char *listener);
 /* supportedKinds as "Kind,Kind", "" when empty, NULL when no listener. */
