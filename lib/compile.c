@@ -19,6 +19,8 @@ typedef struct cctx {
   gwr__hmap regex_index;  /* pattern -> index in t->regexes (build time only) */
   uint32_t *route_order;  /* per route: its place by age, then "namespace/name" (3.1 steps 6-7) */
   int grpc_plane;         /* compiling a listener's GRPCRoutes (1) or its other routes (0) */
+  uint32_t *rule_base;    /* per route: index of its rule 0 in rule_ids (build time) */
+  uint32_t *rule_ids;     /* per rule: its record's id in the rule blob (build time) */
 } cctx;
 
 /* P4, G7: a listener's GRPCRoutes get a trie of their own, ranked by §3.2. */
@@ -64,37 +66,53 @@ static gwr__regex *compile_regex(cctx *c, gwr__sv pattern) {
 
 /* ---- backends ------------------------------------------------------------ */
 
+static size_t trule_size(size_t backends) {
+  return (sizeof(gwr__trule) + backends * sizeof(gwr__tbackend) + 7u) & ~(size_t)7u;
+}
+
+static int compile_backends(cctx *c, gwr__trule *tr, const gwr__att_rule *rule, uint64_t seed) {
+  size_t j;
+  for (j = 0; j < rule->backend_count; j++) {
+    const gwr__backend *b = rule->backends[j].b;
+    tr->total_weight += (uint64_t)b->weight;
+    tr->backends[j].cumulative = tr->total_weight;
+    tr->backends[j].ab = &rule->backends[j];
+    tr->backends[j].valid = rule->backends[j].valid;
+    if (gwr__filters_compile(&tr->backends[j].filters, c->ar, b->filters, b->filter_count, rule,
+                             seed + 16 * (j + 1)) != GWR_OK)
+      return GWR_E_NOMEM;
+  }
+  return GWR_OK;
+}
+
+/* Every rule's record, back to back in one blob; c->rule_ids maps (route
+ * rule 0 index + rule) to the record for the entries. */
 static int compile_rules(cctx *c) {
   const gwr__attach *att = c->att;
-  size_t r, i, j, total = 0;
-  c->t->rule_base = gwr__arena_array(c->ar, att->route_count + 1, sizeof(uint32_t));
-  for (r = 0; r < att->route_count; r++) total += att->routes[r].r->rule_count;
-  c->t->rules = gwr__arena_array(c->ar, total + 1, sizeof(gwr__trule));
-  if (!c->t->rule_base || !c->t->rules) return GWR_E_NOMEM;
-  total = 0;
+  size_t r, i, total = 0, bytes = 8, k = 0, at = 8; /* offset 0 is never a record */
+  for (r = 0; r < att->route_count; r++)
+    for (i = 0; i < att->routes[r].r->rule_count; i++, total++)
+      bytes += trule_size(att->routes[r].rules[i].backend_count);
+  if (bytes / 8 > UINT32_MAX) return GWR_E_LIMIT;
+  c->rule_base = gwr__calloc(&c->t->alloc, att->route_count + 1, sizeof *c->rule_base);
+  c->rule_ids = gwr__calloc(&c->t->alloc, total + 1, sizeof *c->rule_ids);
+  c->t->rule_blob = gwr__arena_alloc(c->ar, bytes);
+  if (!c->rule_base || !c->rule_ids || !c->t->rule_blob) return GWR_E_NOMEM;
+  memset(c->t->rule_blob, 0, bytes);
   for (r = 0; r < att->route_count; r++) {
     const gwr__att_route *ar = &att->routes[r];
-    c->t->rule_base[r] = (uint32_t)total;
-    for (i = 0; i < ar->r->rule_count; i++, total++) {
-      gwr__trule *tr = &c->t->rules[total];
+    c->rule_base[r] = (uint32_t)k;
+    for (i = 0; i < ar->r->rule_count; i++, k++) {
+      gwr__trule *tr = (gwr__trule *)(c->t->rule_blob + at);
       const gwr__att_rule *rule = &ar->rules[i];
+      c->rule_ids[k] = (uint32_t)(at / 8);
+      at += trule_size(rule->backend_count);
       tr->backend_count = (uint32_t)rule->backend_count;
-      tr->backends = rule->backend_count ? gwr__arena_array(c->ar, rule->backend_count, sizeof *tr->backends) : NULL;
-      if (rule->backend_count && !tr->backends) return GWR_E_NOMEM;
       tr->rule = &ar->r->rules[i];
       if (gwr__filters_compile(&tr->filters, c->ar, tr->rule->filters, tr->rule->filter_count, rule,
-                               total * 64) != GWR_OK)
+                               k * 64) != GWR_OK ||
+          compile_backends(c, tr, rule, k * 64) != GWR_OK)
         return GWR_E_NOMEM;
-      for (j = 0; j < rule->backend_count; j++) {
-        const gwr__backend *b = rule->backends[j].b;
-        tr->total_weight += (uint64_t)b->weight;
-        tr->backends[j].cumulative = tr->total_weight;
-        tr->backends[j].ab = &rule->backends[j];
-        tr->backends[j].valid = rule->backends[j].valid;
-        if (gwr__filters_compile(&tr->backends[j].filters, c->ar, b->filters, b->filter_count, rule,
-                                 total * 64 + 16 * (j + 1)) != GWR_OK)
-          return GWR_E_NOMEM;
-      }
     }
   }
   return GWR_OK;
@@ -170,7 +188,7 @@ static int fill_entry(cctx *c, keyed *k, const gwr__binding *b, const gwr__host 
   e->route = (uint32_t)b->route;
   e->rule = (uint16_t)rule;
   e->match = (uint16_t)match;
-  e->rule_id = c->t->rule_base[b->route] + rule;
+  e->rule_id = c->rule_ids[c->rule_base[b->route] + rule];
   e->method = gwr__method_code(m->method);
   if (m->path_type == GWR_PATH_REGEX && !(e->path_re = compile_regex(c, m->path))) return GWR_E_NOMEM;
   if ((rc = compile_preds(c, m->headers, m->header_count, 1, &e->headers, &count)) != GWR_OK) return rc;
@@ -570,12 +588,18 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   c.att = &t->att;
   if ((rc = gwr__attach_build(&t->att, cfg, &t->arena)) != GWR_OK) return rc;
   t->att.opt = &t->opt;
-  if ((rc = compile_rules(&c)) != GWR_OK || (rc = compile_gateways(&c)) != GWR_OK) return rc;
+  if ((rc = compile_rules(&c)) != GWR_OK || (rc = compile_gateways(&c)) != GWR_OK) {
+    gwr__free(&t->alloc, c.rule_base);
+    gwr__free(&t->alloc, c.rule_ids);
+    return rc;
+  }
   t->listeners = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->listeners);
   t->grpc = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->grpc);
   if (!t->listeners || !t->grpc) return GWR_E_NOMEM;
   if ((rc = order_routes(&c)) != GWR_OK) {
     gwr__free(&t->alloc, c.route_order);
+    gwr__free(&t->alloc, c.rule_base);
+    gwr__free(&t->alloc, c.rule_ids);
     return rc;
   }
   for (l = 0; l < t->att.listener_count; l++) {
@@ -591,6 +615,8 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   }
   gwr__hmap_free_heap(&c.regex_index, &t->alloc);
   gwr__free(&t->alloc, c.route_order);
+  gwr__free(&t->alloc, c.rule_base);
+  gwr__free(&t->alloc, c.rule_ids);
   if (rc != GWR_OK) return rc;
   return GWR_OK;
 }

@@ -327,9 +327,12 @@ static const gwr__tbackend *choose_backend(gwr_decision *d, const gwr_table *t, 
     respond(d, t->opt.all_zero_status, "all backend weights are zero");
     return NULL;
   }
-  v = d->req.key.len ? gwr__hash(d->req.key.ptr, d->req.key.len, 0) : d->req.choice;
-  pick = v % r->total_weight;
-  for (i = 0; i + 1 < r->backend_count && pick >= r->backends[i].cumulative; i++) {
+  i = 0;
+  if (r->backend_count > 1) { /* one backend takes everything: nothing to hash */
+    v = d->req.key.len ? gwr__hash(d->req.key.ptr, d->req.key.len, 0) : d->req.choice;
+    pick = v % r->total_weight;
+    for (; i + 1 < r->backend_count && pick >= r->backends[i].cumulative; i++) {
+    }
   }
   d->backend = r->backends[i].ab;
   if (!r->backends[i].valid) {
@@ -343,7 +346,7 @@ static const gwr__tbackend *choose_backend(gwr_decision *d, const gwr_table *t, 
 /* The matched rule's filters, backend, then the backend's filters (§3.5 6-8). */
 static void finish(gwr_decision *d, const gwr_table *t, const gwr__entry *e, const search *s,
                    gwr__sv host) {
-  const gwr__trule *r = &t->rules[e->rule_id];
+  const gwr__trule *r = gwr__trule_at(t, e->rule_id);
   const gwr__tbackend *tb;
   gwr__match_view mv;
   mv.path = s->path;

@@ -31,7 +31,7 @@ typedef struct gwr__pred {      /* a compiled header or query predicate */
 typedef struct gwr__entry {
   uint32_t rank;                /* position in the listener's precedence order */
   uint32_t route;               /* index into att.routes */
-  uint32_t rule_id;             /* index into table rules (backends) */
+  uint32_t rule_id;             /* its gwr__trule: gwr__trule_at(table, rule_id) */
   uint16_t rule, match;
   uint8_t list;                 /* GWR_LIST_*: how the path is compared */
   uint8_t method;               /* GWR_METHOD_* code, 0 = any */
@@ -114,13 +114,21 @@ typedef struct gwr__tbackend {
   const gwr__tfilters *filters; /* backend-level filters (B13); never NULL */
 } gwr__tbackend;
 
+/* A rule with its backends inline: one record, usually one or two cache
+ * lines, read once per forwarded request (records vary in size; see
+ * gwr__trule_at). */
 typedef struct gwr__trule {
-  gwr__tbackend *backends;
-  uint32_t backend_count;
   uint64_t total_weight;
   const gwr__rule *rule;        /* timeouts, retry, sessionPersistence */
   const gwr__tfilters *filters; /* rule-level filters; never NULL */
+  uint32_t backend_count;
+  uint32_t reserved;
+  gwr__tbackend backends[];     /* backend_count of them */
 } gwr__trule;
+
+/* Records are 8-byte aligned; an entry's rule_id is a record's offset in
+ * 8-byte units into the table's rule blob. */
+#define gwr__trule_at(t, id) ((const gwr__trule *)((t)->rule_blob + (size_t)(id) * 8u))
 
 typedef struct gwr__tgateway {
   const gwr__att_gateway *ag;
@@ -142,8 +150,7 @@ struct gwr_table {
   gwr__hmap gateway_index;      /* "ns/name" -> gateway */
   gwr__tlistener *listeners;    /* parallel to att.listeners: all routes but GRPCRoutes */
   gwr__tlistener *grpc;         /* parallel to att.listeners: GRPCRoutes (§3.2 ranks) */
-  gwr__trule *rules;
-  uint32_t *rule_base;          /* per route: index of its rule 0 in rules */
+  unsigned char *rule_blob;     /* gwr__trule records, rule by rule (8-byte aligned) */
 };
 
 int gwr__compile(gwr_table *t, const gwr_config *cfg);
