@@ -36,7 +36,8 @@ static int grow_regex_index(cctx *c) {
     return GWR_E_NOMEM;
   for (i = 0; i <= c->regex_index.mask; i++) {
     const gwr__hmap_slot *sl = &c->regex_index.slots[i];
-    if (sl->value != UINT32_MAX) gwr__hmap_put(&bigger, sl->key, sl->key_len, 0, sl->value, NULL);
+    if (sl->value != UINT32_MAX)
+      gwr__hmap_put(&bigger, gwr__hmap_key(sl), sl->key_len, 0, sl->value, NULL);
   }
   gwr__hmap_free_heap(&c->regex_index, &c->t->alloc);
   c->regex_index = bigger;

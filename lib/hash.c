@@ -78,13 +78,18 @@ int gwr__hmap_put(gwr__hmap *m, const char *key, size_t len, uint64_t seed,
     gwr__hmap_slot *s = &m->slots[i];
     if (s->value == UINT32_MAX) {
       s->hash = h;
-      s->key = key;
       s->key_len = (uint32_t)len;
+      if (len <= GWR_HMAP_INLINE) {
+        memset(s->key.bytes, 0, sizeof s->key.bytes);
+        if (len) memcpy(s->key.bytes, key, len);
+      } else {
+        s->key.ptr = key;
+      }
       s->value = value;
       m->count++;
       return 1;
     }
-    if (s->hash == h && s->key_len == len && (len == 0 || memcmp(s->key, key, len) == 0)) {
+    if (s->hash == h && s->key_len == len && (len == 0 || memcmp(gwr__hmap_key(s), key, len) == 0)) {
       if (existing) *existing = s->value;
       return 0;
     }
@@ -100,7 +105,7 @@ uint32_t gwr__hmap_get(const gwr__hmap *m, const char *key, size_t len,
   for (i = (uint32_t)h & m->mask;; i = (i + 1) & m->mask) {
     const gwr__hmap_slot *s = &m->slots[i];
     if (s->value == UINT32_MAX) return UINT32_MAX;
-    if (s->hash == h && s->key_len == len && (len == 0 || memcmp(s->key, key, len) == 0))
+    if (s->hash == h && s->key_len == len && (len == 0 || memcmp(gwr__hmap_key(s), key, len) == 0))
       return s->value;
   }
 }

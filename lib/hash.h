@@ -11,12 +11,24 @@
 
 uint64_t gwr__hash(const void *p, size_t n, uint64_t seed);
 
+/* Keys of up to 8 bytes (most path segments) live in the slot itself, so a
+ * lookup that finds them reads no other memory. */
+#define GWR_HMAP_INLINE 8
+
 typedef struct gwr__hmap_slot {
   uint64_t hash;
-  const char *key;
   uint32_t key_len;
   uint32_t value;   /* UINT32_MAX = empty slot */
+  union {
+    const char *ptr;                /* key_len > GWR_HMAP_INLINE */
+    char bytes[GWR_HMAP_INLINE];    /* key_len <= GWR_HMAP_INLINE */
+  } key;
 } gwr__hmap_slot;
+
+/* The bytes of a slot's key. */
+static inline const char *gwr__hmap_key(const gwr__hmap_slot *s) {
+  return s->key_len <= GWR_HMAP_INLINE ? s->key.bytes : s->key.ptr;
+}
 
 typedef struct gwr__hmap {
   gwr__hmap_slot *slots;
