@@ -32,7 +32,7 @@ struct gwr_decision {
   const char *reason;
   gwr_request req;              /* the request as given (struct copy) */
   uint8_t method_code;          /* its method as a GWR_METHOD code */
-  int grpc;                     /* a gRPC request (protocol or content-type) */
+  int grpc;                     /* a gRPC request (protocol or content-type); -1 not yet known */
   int layer4;                   /* a TLS, TCP or UDP connection: no answers, only reject */
   gwr_str up_path, up_host;     /* upstream path and host */
   /* filters carried into the decision (filters.c) */

@@ -288,6 +288,27 @@ static uint32_t pick_listener(const gwr_table *t, const gwr__tgateway *g, uint32
 
 /* ---- decisions ---------------------------------------------------------------------- */
 
+/* content-type application/grpc, application/grpc+proto, ...; not grpc-web */
+static int is_grpc(const gwr_request *r) {
+  size_t i;
+  if (r->protocol == GWR_PROTOCOL_GRPC) return 1;
+  for (i = 0; i < r->header_count; i++) {
+    const gwr_header *h = &r->headers[i];
+    if (h->name.len == 12 && gwr__sv_casecmp_eq(gwr__sv_make(h->name.ptr, 12), gwr__sv_make("content-type", 12)))
+      return h->value.len >= 16 && memcmp(h->value.ptr, "application/grpc", 16) == 0 &&
+             (h->value.len == 16 || h->value.ptr[16] == '+' || h->value.ptr[16] == ';');
+  }
+  return 0;
+}
+
+/* Whether the request is gRPC, decided on first need: reading every header
+ * name costs cache misses a request for a listener without GRPCRoutes that
+ * ends in a forward never needs to pay. */
+static int grpc_request(gwr_decision *d) {
+  if (d->grpc < 0) d->grpc = is_grpc(&d->req);
+  return d->grpc;
+}
+
 /* The gRPC status a host sends for an HTTP status of ours: G5 (404 ->
  * UNIMPLEMENTED, an invalid backend's 500 -> UNAVAILABLE), otherwise the
  * gRPC project's HTTP-to-gRPC mapping. */
@@ -312,7 +333,7 @@ static void respond(gwr_decision *d, int status, const char *reason) {
   }
   d->action = GWR_ACTION_RESPOND;
   d->status = status;
-  if (d->grpc) d->grpc_status = grpc_status_for(status);
+  if (grpc_request(d)) d->grpc_status = grpc_status_for(status);
 }
 
 /* B1-B6: weighted choice; invalid backends keep their share as 500s. */
@@ -372,7 +393,7 @@ static void route_on_listener(gwr_decision *d, const gwr_table *t, uint32_t li, 
     respond(d, 400, "request path too long to normalise");
     return;
   }
-  if (d->grpc) {
+  if (t->grpc[li].entry_count && grpc_request(d)) {
     s.tl = &t->grpc[li];
     scan_hosts(&s, host, host_ok);
   }
@@ -473,19 +494,6 @@ static void match_layer4(gwr_decision *d, const gwr_table *t, const gwr__tgatewa
   route_on_listener(d, t, li, sni, sni_ok);
 }
 
-/* content-type application/grpc, application/grpc+proto, ...; not grpc-web */
-static int is_grpc(const gwr_request *r) {
-  size_t i;
-  if (r->protocol == GWR_PROTOCOL_GRPC) return 1;
-  for (i = 0; i < r->header_count; i++) {
-    const gwr_header *h = &r->headers[i];
-    if (h->name.len == 12 && gwr__sv_casecmp_eq(gwr__sv_make(h->name.ptr, 12), gwr__sv_make("content-type", 12)))
-      return h->value.len >= 16 && memcmp(h->value.ptr, "application/grpc", 16) == 0 &&
-             (h->value.len == 16 || h->value.ptr[16] == '+' || h->value.ptr[16] == ';');
-  }
-  return 0;
-}
-
 int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
   const gwr__tgateway *g;
   gwr__sv host;
@@ -503,7 +511,7 @@ int gwr_match(gwr_decision *d, const gwr_table *t, const gwr_request *req) {
     match_layer4(d, t, g, port);
     return GWR_OK;
   }
-  d->grpc = is_grpc(&d->req);
+  d->grpc = d->req.protocol == GWR_PROTOCOL_GRPC ? 1 : -1; /* -1: look at content-type when needed */
   host_ok = normalise_host(d->host_buf, d->req.host, &host);
   d->up_host = d->req.host;
   if (https) {
