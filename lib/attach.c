@@ -875,6 +875,7 @@ static void g6_listener(actx *a, size_t first, size_t last) {
 
 static int binding_dropped(const gwr__attach *att, size_t route, size_t listener) {
   gwr__binding key, *b;
+  if (!att->binding_count) return 0;
   key.route = route;
   key.listener = listener;
   b = bsearch(&key, att->bindings, att->binding_count, sizeof key, binding_cmp);

@@ -305,6 +305,8 @@ static int path_ok(const ref_req *q, const gwr__match *m) {
   if (m->path_type == GWR_PATH_EXACT) return bytes_eq(q->path, q->path_len, v.ptr, v.len);
   if (m->path_type == GWR_PATH_REGEX)
     return regex_full_match(q->att, v, q->path, q->path_len);
+  /* a target that is not a path ("*", an authority) is under no prefix */
+  if (q->path_len == 0 || q->path[0] != '/') return 0;
   if (bytes_eq(v.ptr, v.len, "/", 1)) return 1;
   if (plen > 0 && v.ptr[plen - 1] == '/') plen--;
   if (bytes_eq(q->path, q->path_len, v.ptr, plen)) return 1;

@@ -637,7 +637,7 @@ static const char *const request_hosts[] = {
 static const char *const request_paths[] = {
     "/", "/a", "/a/", "/a/b", "/ab", "/abc", "/a/b/c", "/a/b/c/d?x=1", "/a/./b",
     "/a/../a/b", "/a/b/..", "/..", "/a/.", "/a/xyz", "/A", "/a//b", "/a/b/./c/../c",
-    "/ab/../a/b/", "/a/.b", "/a/..b"};
+    "/ab/../a/b/", "/a/.b", "/a/..b", "*", "a/b", ""};
 static const char *const request_queries[] = {"", "", "?q=1", "?q=2", "?q=1&q=2", "?r=1",
                                               "?q", "?x=1&q=2", "?Q=1&r=2", "?q=12",
                                               "?&q=1&"};
@@ -1273,7 +1273,7 @@ static void check_coverage(const run_ctx *c, size_t bindings) {
   fprintf(stderr, "diff: won by HTTPRoute %zu, GRPCRoute %zu, TLSRoute %zu, TCPRoute %zu, UDPRoute %zu; "
                   "gRPC answers %zu\n", c->by_kind[0], c->by_kind[1], c->by_kind[2], c->by_kind[3],
           c->by_kind[4], c->grpc_answers);
-  ck_assert_uint_ge(c->by_action[GWR_ACTION_FORWARD], c->requests / 20);
+  ck_assert_uint_ge(c->by_action[GWR_ACTION_FORWARD], c->requests / 25);
   /* every kind wins often enough for the comparison to mean something */
   ck_assert_uint_gt(c->by_kind[GWR_ROUTE_GRPC], 100);
   ck_assert_uint_gt(c->by_kind[GWR_ROUTE_TLS], 20);
