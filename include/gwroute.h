@@ -191,7 +191,9 @@ GWR_API int gwr_config_load_path(gwr_config *cfg, const char *path,
 enum gwr_count {
   GWR_COUNT_OBJECTS = 1,  /* objects kept */
   GWR_COUNT_SKIPPED = 2,  /* objects of kinds gwroute does not read */
-  GWR_COUNT_PROBLEMS = 3  /* objects rejected (see gwr_config_problem) */
+  GWR_COUNT_PROBLEMS = 3, /* objects rejected (see gwr_config_problem) */
+  GWR_COUNT_REPLACED = 4  /* objects replaced by a later one of the same kind,
+                             namespace and name (the last one wins) */
 };
 
 /** One of enum gwr_count, or 0 for an unknown counter or NULL cfg. @since 0.1 */
@@ -234,7 +236,17 @@ enum gwr_option {
   /* Digest G6: an HTTPRoute and a GRPCRoute whose hostnames intersect on
    * one listener: 1 (default) accepts only the older one there; 0 keeps
    * both (gRPC requests try GRPCRoutes first, then HTTPRoutes). @since 0.1 */
-  GWR_OPT_GRPC_HOSTNAME_CONFLICTS = 9
+  GWR_OPT_GRPC_HOSTNAME_CONFLICTS = 9,
+  /* Largest text one gwr_config_load() reads, in bytes (default 64 MiB;
+   * larger: GWR_E_LIMIT, nothing of it is loaded). @since 0.1 */
+  GWR_OPT_MAX_DOCUMENT_BYTES = 10,
+  /* Deepest nesting of mappings and sequences in a text (default 256). @since 0.1 */
+  GWR_OPT_MAX_DEPTH = 11,
+  /* Longest scalar (string) in a text, in bytes (default 1 MiB). @since 0.1 */
+  GWR_OPT_MAX_STRING_BYTES = 12,
+  /* Heap a regex evaluation may use when PCRE2 cannot JIT it, in KiB
+   * (default 1024); exhausting it is "no match". @since 0.1 */
+  GWR_OPT_REGEX_HEAP_LIMIT = 13
 };
 
 #define GWR_REGEX_ORDER_ENVOY 0

@@ -579,9 +579,30 @@ static int compile_gateways(cctx *c) {
   return GWR_OK;
 }
 
+/* Every listener's two planes (GRPCRoutes, the rest) from its bindings. */
+static int compile_listeners(cctx *c) {
+  gwr_table *t = c->t;
+  size_t b = 0, l;
+  int rc = GWR_OK;
+  t->listeners = gwr__arena_array(c->ar, t->att.listener_count + 1, sizeof *t->listeners);
+  t->grpc = gwr__arena_array(c->ar, t->att.listener_count + 1, sizeof *t->grpc);
+  if (!t->listeners || !t->grpc) return GWR_E_NOMEM;
+  for (l = 0; l < t->att.listener_count && rc == GWR_OK; l++) {
+    size_t first = b;
+    t->listeners[l].al = &t->att.listeners[l];
+    t->grpc[l].al = &t->att.listeners[l];
+    while (b < t->att.binding_count && t->att.bindings[b].listener == l) b++;
+    if (!t->att.listeners[l].programmed) continue; /* conflicted or invalid: serves nothing */
+    c->grpc_plane = 0;
+    rc = compile_listener(c, &t->listeners[l], first, b);
+    c->grpc_plane = 1;
+    if (rc == GWR_OK) rc = compile_listener(c, &t->grpc[l], first, b);
+  }
+  return rc;
+}
+
 int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   cctx c;
-  size_t b = 0, l;
   int rc;
   memset(&c, 0, sizeof c);
   c.t = t;
@@ -589,35 +610,14 @@ int gwr__compile(gwr_table *t, const gwr_config *cfg) {
   c.att = &t->att;
   if ((rc = gwr__attach_build(&t->att, cfg, &t->arena)) != GWR_OK) return rc;
   t->att.opt = &t->opt;
-  if ((rc = compile_rules(&c)) != GWR_OK || (rc = compile_gateways(&c)) != GWR_OK) {
-    gwr__free(&t->alloc, c.rule_base);
-    gwr__free(&t->alloc, c.rule_ids);
-    return rc;
-  }
-  t->listeners = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->listeners);
-  t->grpc = gwr__arena_array(c.ar, t->att.listener_count + 1, sizeof *t->grpc);
-  if (!t->listeners || !t->grpc) return GWR_E_NOMEM;
-  if ((rc = order_routes(&c)) != GWR_OK) {
-    gwr__free(&t->alloc, c.route_order);
-    gwr__free(&t->alloc, c.rule_base);
-    gwr__free(&t->alloc, c.rule_ids);
-    return rc;
-  }
-  for (l = 0; l < t->att.listener_count; l++) {
-    size_t first = b;
-    t->listeners[l].al = &t->att.listeners[l];
-    while (b < t->att.binding_count && t->att.bindings[b].listener == l) b++;
-    t->grpc[l].al = &t->att.listeners[l];
-    if (!t->att.listeners[l].programmed) continue; /* conflicted or invalid: serves nothing */
-    c.grpc_plane = 0;
-    if ((rc = compile_listener(&c, &t->listeners[l], first, b)) != GWR_OK) break;
-    c.grpc_plane = 1;
-    if ((rc = compile_listener(&c, &t->grpc[l], first, b)) != GWR_OK) break;
-  }
+  rc = compile_rules(&c);
+  if (rc == GWR_OK) rc = compile_gateways(&c);
+  if (rc == GWR_OK) rc = order_routes(&c);
+  if (rc == GWR_OK) rc = compile_listeners(&c);
+  /* build-time scratch, on every path */
   gwr__hmap_free_heap(&c.regex_index, &t->alloc);
   gwr__free(&t->alloc, c.route_order);
   gwr__free(&t->alloc, c.rule_base);
   gwr__free(&t->alloc, c.rule_ids);
-  if (rc != GWR_OK) return rc;
-  return GWR_OK;
+  return rc;
 }

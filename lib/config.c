@@ -57,6 +57,10 @@ static void default_options(gwr__options *o) {
   o->path_normalize = GWR_PATH_NORMALIZE_DOT_SEGMENTS;
   o->max_aliases = 1000;
   o->grpc_conflicts = 1;
+  o->max_document = (size_t)64 << 20;
+  o->max_depth = 256;
+  o->max_string = (size_t)1 << 20;
+  o->regex_heap_kib = 1024;
 }
 
 static int allocator_ok(const gwr_allocator *a) {
@@ -145,10 +149,14 @@ static int load_text(gwr_config *cfg, const char *text, size_t len, const char *
   size_t i;
   int rc;
   gwr__error_clear(err);
+  if (len > cfg->opt.max_document)
+    return gwr__error_set(err, GWR_E_LIMIT, "%s: %zu bytes of text exceed the limit of %zu "
+                          "(GWR_OPT_MAX_DOCUMENT_BYTES)", source, len, cfg->opt.max_document);
   limits.max_aliases = cfg->opt.max_aliases;
   /* alias-free text never expands beyond its own size; bombs stay linear */
   limits.max_expanded = 1000000 + len;
-  limits.max_depth = 256;
+  limits.max_depth = cfg->opt.max_depth;
+  limits.max_string = cfg->opt.max_string;
   /* the tree goes into the store arena: model strings are views into it */
   rc = gwr__doc_parse(&docs, cfg->arena, text, len, source, &limits, err);
   if (rc != GWR_OK) return rc;
@@ -276,6 +284,7 @@ size_t gwr_config_count(const gwr_config *cfg, int32_t which) {
     case GWR_COUNT_OBJECTS: return cfg->model.objects;
     case GWR_COUNT_SKIPPED: return cfg->model.skipped;
     case GWR_COUNT_PROBLEMS: return cfg->model.problems.len;
+    case GWR_COUNT_REPLACED: return cfg->model.replaced;
     default: return 0;
   }
 }
@@ -327,6 +336,22 @@ int gwr_config_set_option(gwr_config *cfg, int32_t option, int64_t value) {
     case GWR_OPT_GRPC_HOSTNAME_CONFLICTS:
       if (value != 0 && value != 1) return GWR_E_INVALID;
       o->grpc_conflicts = (int)value;
+      return GWR_OK;
+    case GWR_OPT_MAX_DOCUMENT_BYTES:
+      if (value < 1 || value > ((int64_t)1 << 40)) return GWR_E_INVALID;
+      o->max_document = (size_t)value;
+      return GWR_OK;
+    case GWR_OPT_MAX_DEPTH:
+      if (value < 4 || value > 10000) return GWR_E_INVALID;
+      o->max_depth = (size_t)value;
+      return GWR_OK;
+    case GWR_OPT_MAX_STRING_BYTES:
+      if (value < 256 || value > ((int64_t)1 << 32)) return GWR_E_INVALID;
+      o->max_string = (size_t)value;
+      return GWR_OK;
+    case GWR_OPT_REGEX_HEAP_LIMIT:
+      if (value < 1 || value > 4194304) return GWR_E_INVALID;
+      o->regex_heap_kib = (uint32_t)value;
       return GWR_OK;
     default:
       return GWR_E_INVALID;

@@ -19,6 +19,10 @@ typedef struct gwr__options {
   int path_normalize;       /* GWR_PATH_NORMALIZE_* */
   size_t max_aliases;
   int grpc_conflicts;       /* G6 enforced (1) or not (0) */
+  size_t max_document;      /* bytes of one loaded text */
+  size_t max_depth;         /* nesting of one text */
+  size_t max_string;        /* bytes of one scalar */
+  uint32_t regex_heap_kib;  /* PCRE2 heap limit (interpreter only) */
 } gwr__options;
 
 /* The memory of loaded objects, shared by reference with every table

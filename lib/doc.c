@@ -349,8 +349,13 @@ static int make_scalar(doc_state *s, const yaml_event_t *ev, int is_key,
   const char *v = (const char *)ev->data.scalar.value;
   size_t len = v ? ev->data.scalar.length : 0;
   pos at = mark_pos(&ev->start_mark);
-  gwr__node *n = gwr__node_new(s->ar, GWR_NODE_STRING);
-  char *txt = n ? gwr__arena_strndup(s->ar, v, len) : NULL;
+  gwr__node *n;
+  char *txt;
+  if (len > s->lim.max_string)
+    return fail(s, GWR_E_LIMIT, at, "a string of %zu bytes exceeds the limit of %zu", len,
+                s->lim.max_string);
+  n = gwr__node_new(s->ar, GWR_NODE_STRING);
+  txt = n ? gwr__arena_strndup(s->ar, v, len) : NULL;
   if (!txt) return nomem(s, at);
   n->text = gwr__sv_make(txt, len);
   n->line = at.line;
@@ -711,6 +716,7 @@ static void state_init(doc_state *s, gwr__docs *out, gwr__arena *ar,
   s->lim.max_aliases = DOC_DEF_ALIASES;
   s->lim.max_expanded = DOC_DEF_EXPANDED;
   s->lim.max_depth = DOC_DEF_DEPTH;
+  s->lim.max_string = (size_t)1 << 20;
   if (limits) s->lim = *limits; /* taken as given: 0 means none allowed */
 }
 

@@ -40,6 +40,7 @@ typedef struct gwr__doc_limits {
   size_t max_aliases;   /* alias events allowed in one text (default 1000) */
   size_t max_expanded;  /* nodes reachable counting each alias use (default 1000000) */
   size_t max_depth;     /* nesting depth (default 256) */
+  size_t max_string;    /* bytes of one scalar (default 1 MiB) */
 } gwr__doc_limits;
 
 typedef struct gwr__docs {

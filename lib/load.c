@@ -1230,27 +1230,29 @@ static int seen_put(gwr_config *cfg, uint64_t key, int *was) {
   return GWR_OK;
 }
 
-static const gwr__meta *find_kept(const gwr__vec *v, const gwr__meta *meta) {
+static void **find_kept(const gwr__vec *v, const gwr__meta *meta) {
   size_t i;
   for (i = 0; i < v->len; i++)
-    if (same_object(GWR_VEC_AT(v, void *, i), meta)) return GWR_VEC_AT(v, void *, i);
+    if (same_object(GWR_VEC_AT(v, void *, i), meta)) return &GWR_VEC_AT(v, void *, i);
   return NULL;
 }
 
-/* Store an object that read and validated cleanly, unless it is a duplicate. */
+/* Store an object that read and validated cleanly. The same kind, namespace
+ * and name again replaces the earlier object in place (the last one wins,
+ * as `kubectl apply` of both would leave it; its place in load order is the
+ * first one's, so output order does not depend on which came last). */
 static int keep_object(reader *r, int slot, void *obj, gwr__meta *meta) {
   gwr__vec *v = slot_vec(&r->cfg->model, slot);
-  const gwr__meta *first;
   void **cell;
   int was = 0, rc;
-  if (r->cfg->model.objects >= r->cfg->opt.max_objects) return GWR_E_LIMIT;
   if ((rc = seen_put(r->cfg, object_key(slot, meta), &was)) != GWR_OK) return rc;
-  if (was && (first = find_kept(v, meta)) != NULL) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "duplicate object (first defined at %s:%u)",
-             first->source ? first->source : "<input>", (unsigned)first->line);
-    return record_problem(r, "metadata.name", msg, meta->line, 0);
+  if (was && (cell = find_kept(v, meta)) != NULL) {
+    meta->order = ((const gwr__meta *)*cell)->order;
+    *cell = obj;
+    r->cfg->model.replaced++;
+    return GWR_OK;
   }
+  if (r->cfg->model.objects >= r->cfg->opt.max_objects) return GWR_E_LIMIT;
   cell = gwr__vec_push(v, &r->cfg->alloc);
   if (!cell) return GWR_E_NOMEM;
   *cell = obj;

@@ -342,6 +342,7 @@ typedef struct gwr__model {
   gwr__vec problems;  /* gwr__problem */
   size_t skipped;
   size_t objects;
+  size_t replaced;      /* objects replaced by a later one of the same kind/namespace/name */
 } gwr__model;
 
 #endif

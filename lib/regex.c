@@ -57,7 +57,7 @@ int gwr__regex_check(gwr__sv pattern, size_t max_len, char *err, size_t cap) {
   return 1;
 }
 
-gwr__regex_env *gwr__regex_env_new(const gwr__alloc *a, uint32_t match_limit) {
+gwr__regex_env *gwr__regex_env_new(const gwr__alloc *a, uint32_t match_limit, uint32_t heap_kib) {
   gwr__regex_env *env = gwr__calloc(a, 1, sizeof *env);
   if (!env) return NULL;
   env->alloc = a;
@@ -70,6 +70,7 @@ gwr__regex_env *gwr__regex_env_new(const gwr__alloc *a, uint32_t match_limit) {
   }
   pcre2_set_match_limit(env->mctx, match_limit);
   pcre2_set_depth_limit(env->mctx, match_limit);
+  pcre2_set_heap_limit(env->mctx, heap_kib);
   return env;
 }
 

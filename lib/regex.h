@@ -17,7 +17,7 @@ typedef struct gwr__regex_scratch gwr__regex_scratch; /* per decision */
 /* Whether the pattern compiles; on failure writes PCRE2's reason. */
 int gwr__regex_check(gwr__sv pattern, size_t max_len, char *err, size_t cap);
 
-gwr__regex_env *gwr__regex_env_new(const gwr__alloc *a, uint32_t match_limit);
+gwr__regex_env *gwr__regex_env_new(const gwr__alloc *a, uint32_t match_limit, uint32_t heap_kib);
 void gwr__regex_env_free(gwr__regex_env *env);
 /* NULL on failure (bad pattern or no memory). */
 gwr__regex *gwr__regex_compile(gwr__regex_env *env, gwr__sv pattern);

@@ -30,7 +30,7 @@ int gwr_table_compile(gwr_table **out, const gwr_config *cfg, gwr_error *err) {
   t->store = gwr__store_ref(cfg->store);
   gwr__arena_init(&t->arena, &t->alloc);
   gwr__vec_init(&t->regexes, sizeof(gwr__regex *));
-  t->rx = gwr__regex_env_new(&t->alloc, t->opt.regex_match_limit);
+  t->rx = gwr__regex_env_new(&t->alloc, t->opt.regex_match_limit, t->opt.regex_heap_kib);
   rc = t->rx ? gwr__compile(t, cfg) : GWR_E_NOMEM;
   if (rc != GWR_OK) {
     table_destroy(t);

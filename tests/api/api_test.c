@@ -966,6 +966,10 @@ static const option_case option_cases[] = {
      {GWR_PATH_NORMALIZE_NONE, GWR_PATH_NORMALIZE_DOT_SEGMENTS}, 2},
     {GWR_OPT_MAX_YAML_ALIASES, {-1, INT64_MIN}, 2, {1000, 0}, 2},
     {GWR_OPT_GRPC_HOSTNAME_CONFLICTS, {-1, 2, INT64_MIN, WRAP32(1)}, 4, {0, 1}, 2},
+    {GWR_OPT_MAX_DOCUMENT_BYTES, {0, -1, INT64_MIN, INT64_MAX}, 4, {1, (int64_t)64 << 20}, 2},
+    {GWR_OPT_MAX_DEPTH, {0, 3, -1, 10001}, 4, {4, 256, 10000}, 3},
+    {GWR_OPT_MAX_STRING_BYTES, {0, 255, -1, INT64_MAX}, 4, {256, 1 << 20}, 2},
+    {GWR_OPT_REGEX_HEAP_LIMIT, {0, -1, 4194305}, 3, {1, 1024}, 2},
 };
 
 START_TEST(option_ranges) {
@@ -983,7 +987,7 @@ START_TEST(option_ranges) {
 END_TEST
 
 START_TEST(option_unknown_keys) {
-  static const int32_t keys[] = {0, 10, 100, -1, INT32_MIN, INT32_MAX};
+  static const int32_t keys[] = {0, 14, 100, -1, INT32_MIN, INT32_MAX};
   gwr_config *cfg = new_config(NULL);
   size_t i;
   for (i = 0; i < sizeof keys / sizeof keys[0]; i++)

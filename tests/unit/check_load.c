@@ -487,24 +487,20 @@ START_TEST(duplicate_keys) {
 }
 END_TEST
 
-/* docs/behaviour.md: the same kind/namespace/name twice: the second is a
- * problem, the first is kept. Same name in another namespace or kind is
- * another object. */
+/* The same kind/namespace/name twice: the last one wins (as `kubectl
+ * apply` leaves it) and keeps the first one's place; same name in another
+ * namespace or kind is another object. */
 START_TEST(duplicate_objects) {
   tu_ctx *c = tu_new();
-  gwr_error e;
   tu_add(c, TU_ROUTE("default", "r") "  hostnames: [first.com]\n---\n"
             TU_ROUTE("other", "r") "---\n"
             TU_OBJ("Gateway", "default", "r") "spec: {gatewayClassName: c, listeners: [{name: a, port: 80, protocol: HTTP}]}\n");
   tu_add(c, TU_ROUTE("default", "r") "  hostnames: [second.com]\n");
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_OBJECTS), 3);
-  ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 1);
-  e = tu_problem(c, 0);
-  ck_assert_str_eq(e.kind, "HTTPRoute");
-  ck_assert_str_eq(e.name, "r");
-  ck_assert_str_eq(e.field, "metadata.name");
-  ck_assert_msg(strstr(e.message, "duplicate object (first defined at test.yaml:1)") != NULL, "%s", e.message);
-  SV_EQ(route_at(c, 0)->hostnames[0], "first.com");
+  ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 0);
+  ck_assert_uint_eq(tu_count(c, GWR_COUNT_REPLACED), 1);
+  SV_EQ(route_at(c, 0)->hostnames[0], "second.com");
+  SV_EQ(route_at(c, 1)->meta.ns, "other");
   tu_free(c);
 }
 END_TEST
@@ -729,18 +725,13 @@ START_TEST(load_path_folder) {
   snprintf(want, sizeof want, "%s/a-bad.yaml", dir);
   ck_assert_str_eq(err.file, want);
   ck_assert_uint_eq(err.line, 10); /* the end of the text: the "[" is never closed */
-  /* b-good: Gateway + route; c-good.json: a second route named r, which is a
-   * duplicate of b's (folder order is by name) */
+  /* b-good: Gateway + route; c-good.json: a second route named r, which
+   * replaces b's (folder order is by name: the last one wins) */
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_OBJECTS), 2);
-  ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 1);
-  {
-    gwr_error p = tu_problem(c, 0);
-    snprintf(want, sizeof want, "%s/c-good.json", dir);
-    ck_assert_str_eq(p.file, want);
-    ck_assert_str_eq(p.field, "metadata.name");
-  }
+  ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 0);
+  ck_assert_uint_eq(tu_count(c, GWR_COUNT_REPLACED), 1);
   tu_compile(c);
-  ck_assert_int_eq(tu_get(c, "example.com", "/").action, GWR_ACTION_FORWARD);
+  ck_assert_int_eq(tu_get(c, "example.com", "/json").action, GWR_ACTION_FORWARD); /* c-good.json's route */
   remove_dir(dir, names);
   tu_free(c);
 }

@@ -12,7 +12,7 @@
 static gwr__alloc alloc;
 
 static int matches(const char *pattern, const char *subject, uint32_t limit) {
-  gwr__regex_env *env = gwr__regex_env_new(&alloc, limit);
+  gwr__regex_env *env = gwr__regex_env_new(&alloc, limit, 1024);
   gwr__regex *re;
   gwr__regex_scratch *s;
   int m;
