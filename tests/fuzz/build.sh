@@ -6,7 +6,7 @@
 # Needs clang and libclang-rt-14-dev (libFuzzer); see tests/fuzz/README.md.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out="$top/build-fuzz"
+out="${FUZZ_OUT:-$top/build-fuzz}"
 mkdir -p "$out"
 cc=${CC_FUZZ:-clang}
 libs="$(pkg-config --cflags --libs libpcre2-8 yaml-0.1)"

@@ -60,7 +60,7 @@ static int cache_ready(uint32_t limit) {
   if (cache.env && cache.limit == limit) return 1;
   ref_cleanup();
   gwr__alloc_init(&cache.alloc, NULL);
-  cache.env = gwr__regex_env_new(&cache.alloc, limit);
+  cache.env = gwr__regex_env_new(&cache.alloc, limit, 1024);
   cache.scratch = cache.env ? gwr__regex_scratch_new(&cache.alloc) : NULL;
   cache.limit = limit;
   return cache.scratch != NULL;
@@ -402,7 +402,7 @@ static int grpc_method_ok(const ref_req *q, const gwr__grpc_method *g) {
   const char *p = q->path;
   size_t n = q->path_len, slash;
   gwr__sv pattern;
-  if (!g->set) return 1;
+  if (!g->set) return n > 0 && p[0] == '/'; /* G1: every call, but only a path is a call */
   if (g->type == GWR_VALUE_EXACT) {
     if (n < 1 || p[0] != '/') return 0;
     for (slash = 1; slash < n && p[slash] != '/'; slash++) {
