@@ -37,21 +37,21 @@ extern "C" {
 /* 1. Version                                                            */
 /* ===================================================================== */
 
-#define GWR_VERSION_MAJOR 0
-#define GWR_VERSION_MINOR 1
+#define GWR_VERSION_MAJOR 1
+#define GWR_VERSION_MINOR 0
 #define GWR_VERSION_PATCH 0
 #define GWR_VERSION_NUMBER \
   ((GWR_VERSION_MAJOR * 10000) + (GWR_VERSION_MINOR * 100) + GWR_VERSION_PATCH)
-#define GWR_VERSION_STRING "0.1.0"
+#define GWR_VERSION_STRING "1.0.0"
 
 /**
  * The version of the loaded library, as MAJOR*10000 + MINOR*100 + PATCH.
  * Bindings compare it with the header they were written for.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API uint32_t gwr_version(void);
 
-/** The version of the loaded library as a static string, e.g. "0.1.0". @since 0.1 */
+/** The version of the loaded library as a static string, e.g. "1.0.0". @since 1.0 */
 GWR_API const char *gwr_version_string(void);
 
 /* ===================================================================== */
@@ -81,7 +81,7 @@ enum gwr_status {
 
 /**
  * A static, human-readable text for a status code ("unknown status" for a
- * value that is not one). Never NULL. @since 0.1
+ * value that is not one). Never NULL. @since 1.0
  */
 GWR_API const char *gwr_strerror(int status);
 
@@ -100,7 +100,7 @@ GWR_API const char *gwr_strerror(int status);
  * file/line/column give the source position when there is one (line 0 = none).
  * message is the whole sentence, e.g.
  *   "HTTPRoute default/api: spec.rules[2].matches[0].path.value: must start with '/'"
- * @since 0.1
+ * @since 1.0
  */
 typedef struct gwr_error {
   size_t struct_size;
@@ -125,7 +125,7 @@ typedef struct gwr_error {
  * Memory hooks, passed once to gwr_config_new(); tables and decisions
  * compiled from that config inherit them. NULL hooks mean libc.
  * malloc must return memory aligned for any type, or NULL on failure.
- * @since 0.1
+ * @since 1.0
  */
 typedef struct gwr_allocator {
   size_t struct_size;
@@ -140,7 +140,7 @@ typedef struct gwr_allocator {
 /* 5. Config                                                             */
 /* ===================================================================== */
 
-/** A mutable set of Kubernetes objects. One thread at a time. @since 0.1 */
+/** A mutable set of Kubernetes objects. One thread at a time. @since 1.0 */
 typedef struct gwr_config gwr_config;
 
 /**
@@ -148,11 +148,11 @@ typedef struct gwr_config gwr_config;
  * @param out    receives the config; set to NULL on failure.
  * @param alloc  memory hooks (copied), or NULL for libc.
  * @return GWR_OK, GWR_E_INVALID (out NULL or bad alloc), GWR_E_NOMEM.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_config_new(gwr_config **out, const gwr_allocator *alloc);
 
-/** Free a config and everything loaded into it. NULL is ignored. @since 0.1 */
+/** Free a config and everything loaded into it. NULL is ignored. @since 1.0 */
 GWR_API void gwr_config_free(gwr_config *cfg);
 
 /**
@@ -171,7 +171,7 @@ GWR_API void gwr_config_free(gwr_config *cfg);
  *
  * @param source  a name for messages (e.g. a file name); may be NULL.
  * @return GWR_OK, GWR_E_INVALID, GWR_E_PARSE, GWR_E_LIMIT, GWR_E_NOMEM.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_config_load(gwr_config *cfg, const char *text, size_t text_len,
                             const char *source, size_t source_len,
@@ -182,12 +182,12 @@ GWR_API int gwr_config_load(gwr_config *cfg, const char *text, size_t text_len,
  * name, not recursive). Each file is loaded as by gwr_config_load(); a file
  * that fails is reported (err holds the first failure, the return value is
  * that failure's code) and the other files still load.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_config_load_path(gwr_config *cfg, const char *path,
                                  size_t path_len, gwr_error *err);
 
-/** Counters for gwr_config_count(). @since 0.1 */
+/** Counters for gwr_config_count(). @since 1.0 */
 enum gwr_count {
   GWR_COUNT_OBJECTS = 1,  /* objects kept */
   GWR_COUNT_SKIPPED = 2,  /* objects of kinds gwroute does not read */
@@ -196,18 +196,18 @@ enum gwr_count {
                              namespace and name (the last one wins) */
 };
 
-/** One of enum gwr_count, or 0 for an unknown counter or NULL cfg. @since 0.1 */
+/** One of enum gwr_count, or 0 for an unknown counter or NULL cfg. @since 1.0 */
 GWR_API size_t gwr_config_count(const gwr_config *cfg, int32_t which);
 
 /**
  * The index-th rejected object (0-based, in load order), copied into out.
  * @return GWR_OK, GWR_E_INVALID, GWR_E_NOTFOUND (index too large).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_config_problem(const gwr_config *cfg, size_t index,
                                gwr_error *out);
 
-/** Keys for gwr_config_set_option(). @since 0.1 */
+/** Keys for gwr_config_set_option(). @since 1.0 */
 enum gwr_option {
   /* Where RegularExpression paths rank (digest 3.3):
    * GWR_REGEX_ORDER_ENVOY (default): Exact > RegularExpression > PathPrefix;
@@ -235,17 +235,17 @@ enum gwr_option {
   GWR_OPT_MAX_YAML_ALIASES = 8,
   /* Digest G6: an HTTPRoute and a GRPCRoute whose hostnames intersect on
    * one listener: 1 (default) accepts only the older one there; 0 keeps
-   * both (gRPC requests try GRPCRoutes first, then HTTPRoutes). @since 0.1 */
+   * both (gRPC requests try GRPCRoutes first, then HTTPRoutes). @since 1.0 */
   GWR_OPT_GRPC_HOSTNAME_CONFLICTS = 9,
   /* Largest text one gwr_config_load() reads, in bytes (default 64 MiB;
-   * larger: GWR_E_LIMIT, nothing of it is loaded). @since 0.1 */
+   * larger: GWR_E_LIMIT, nothing of it is loaded). @since 1.0 */
   GWR_OPT_MAX_DOCUMENT_BYTES = 10,
-  /* Deepest nesting of mappings and sequences in a text (default 256). @since 0.1 */
+  /* Deepest nesting of mappings and sequences in a text (default 256). @since 1.0 */
   GWR_OPT_MAX_DEPTH = 11,
-  /* Longest scalar (string) in a text, in bytes (default 1 MiB). @since 0.1 */
+  /* Longest scalar (string) in a text, in bytes (default 1 MiB). @since 1.0 */
   GWR_OPT_MAX_STRING_BYTES = 12,
   /* Heap a regex evaluation may use when PCRE2 cannot JIT it, in KiB
-   * (default 1024); exhausting it is "no match". @since 0.1 */
+   * (default 1024); exhausting it is "no match". @since 1.0 */
   GWR_OPT_REGEX_HEAP_LIMIT = 13
 };
 
@@ -257,7 +257,7 @@ enum gwr_option {
 /**
  * Set an option; it applies to tables compiled afterwards.
  * @return GWR_OK, GWR_E_INVALID (unknown key, value out of range).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_config_set_option(gwr_config *cfg, int32_t option,
                                   int64_t value);
@@ -266,7 +266,7 @@ GWR_API int gwr_config_set_option(gwr_config *cfg, int32_t option,
  * The controller name this library acts as. Only GatewayClasses whose
  * spec.controllerName equals it are ours. Unset (the default) or empty:
  * every GatewayClass is ours.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_config_set_controller(gwr_config *cfg, const char *name,
                                       size_t name_len);
@@ -281,21 +281,21 @@ GWR_API int gwr_config_set_controller(gwr_config *cfg, const char *name,
  * "spec.rules[0].matches[0].path.value". Array indexes must grow one at a
  * time (an index may be the current length, which appends). The object is
  * read by exactly the same code as YAML, so every rule and error is the
- * same. @since 0.1
+ * same. @since 1.0
  */
 typedef struct gwr_builder gwr_builder;
 
-/** Start an empty object for cfg. @since 0.1 */
+/** Start an empty object for cfg. @since 1.0 */
 GWR_API int gwr_builder_new(gwr_builder **out, gwr_config *cfg);
 
-/** Free a builder that was not committed. NULL is ignored. @since 0.1 */
+/** Free a builder that was not committed. NULL is ignored. @since 1.0 */
 GWR_API void gwr_builder_free(gwr_builder *b);
 
 /**
  * Set a string, integer or boolean field.
  * @return GWR_OK; GWR_E_INVALID for a bad path, or a path that contradicts
  *         an earlier one (a field under a string, an index skipped).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_builder_set_string(gwr_builder *b, const char *path,
                                    size_t path_len, const char *value,
@@ -309,7 +309,7 @@ GWR_API int gwr_builder_set_bool(gwr_builder *b, const char *path,
  * Hand the object to its config and free the builder (whatever the
  * result). Returns GWR_OK when the object was kept, GWR_E_SCHEMA when it was
  * rejected (err says why, and it is listed as a config problem).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_builder_commit(gwr_builder *b, gwr_error *err);
 
@@ -317,7 +317,7 @@ GWR_API int gwr_builder_commit(gwr_builder *b, gwr_error *err);
 /* 7. Table                                                              */
 /* ===================================================================== */
 
-/** A compiled, immutable, reference-counted routing table. @since 0.1 */
+/** A compiled, immutable, reference-counted routing table. @since 1.0 */
 typedef struct gwr_table gwr_table;
 
 /**
@@ -325,15 +325,15 @@ typedef struct gwr_table gwr_table;
  * is only read and may be freed or changed afterwards. Invalid routes and
  * listeners do not fail the call: they are in the status report.
  * @return GWR_OK, GWR_E_INVALID, GWR_E_NOMEM, GWR_E_LIMIT.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_table_compile(gwr_table **out, const gwr_config *cfg,
                               gwr_error *err);
 
-/** Take one more reference; returns t. Thread-safe. @since 0.1 */
+/** Take one more reference; returns t. Thread-safe. @since 1.0 */
 GWR_API gwr_table *gwr_table_ref(gwr_table *t);
 
-/** Drop one reference; the last one frees. NULL is ignored. @since 0.1 */
+/** Drop one reference; the last one frees. NULL is ignored. @since 1.0 */
 GWR_API void gwr_table_unref(gwr_table *t);
 
 /**
@@ -345,7 +345,7 @@ GWR_API void gwr_table_unref(gwr_table *t);
  * @return GWR_OK, or GWR_E_RANGE when cap is too small (buf may be NULL
  *         with cap 0 to ask the size; otherwise its contents are then
  *         unspecified), GWR_E_INVALID.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_table_status_json(const gwr_table *t, char *buf, size_t cap,
                                   size_t *needed);
@@ -381,7 +381,7 @@ typedef struct gwr_header {
  * request target, query included. key: when non-empty, the weighted backend
  * choice hashes it (XXH3), so equal keys choose equal backends; otherwise
  * the choice is taken from `choice` (any uniformly random 64-bit value).
- * @since 0.1
+ * @since 1.0
  */
 typedef struct gwr_request {
   size_t struct_size;
@@ -407,16 +407,16 @@ typedef struct gwr_request {
 /* 9. Match and decision                                                 */
 /* ===================================================================== */
 
-/** Per-thread (or per-request) result and scratch of gwr_match(). @since 0.1 */
+/** Per-thread (or per-request) result and scratch of gwr_match(). @since 1.0 */
 typedef struct gwr_decision gwr_decision;
 
 /**
  * Create a decision sized for tables compiled from the same limits as t.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_decision_new(gwr_decision **out, const gwr_table *t);
 
-/** Free a decision. NULL is ignored. @since 0.1 */
+/** Free a decision. NULL is ignored. @since 1.0 */
 GWR_API void gwr_decision_free(gwr_decision *d);
 
 /**
@@ -427,7 +427,7 @@ GWR_API void gwr_decision_free(gwr_decision *d);
  * @return GWR_OK (see gwr_decision_action), GWR_E_INVALID (NULL argument,
  *         bad struct_size), GWR_E_NOTFOUND (no such gateway),
  *         GWR_E_LIMIT (d was made for a table with smaller limits).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_match(gwr_decision *d, const gwr_table *t,
                       const gwr_request *req);
@@ -443,10 +443,10 @@ GWR_API int gwr_match(gwr_decision *d, const gwr_table *t,
  * GWR_DL_RESPONSE_HEADERS; a CORS preflight is a respond (204) whose
  * GWR_DL_RESPONSE_HEADERS are the access-control-* headers. */
 
-/** The decision's action (GWR_ACTION_*). @since 0.1 */
+/** The decision's action (GWR_ACTION_*). @since 1.0 */
 GWR_API int32_t gwr_decision_action(const gwr_decision *d);
 
-/** Integer fields of a decision, for gwr_decision_int(). @since 0.1 */
+/** Integer fields of a decision, for gwr_decision_int(). @since 1.0 */
 enum gwr_decision_int_field {
   GWR_DI_STATUS = 1,       /* HTTP status of a respond/redirect, else 0 */
   GWR_DI_ROUTE_RULE = 2,   /* index of the matched rule, -1 if none */
@@ -465,10 +465,10 @@ enum gwr_decision_int_field {
   GWR_DI_SESSION_IDLE_MS = 15      /* idleTimeout (v1.5/v1.6.1 spelling), -1 unset */
 };
 
-/** An integer field (enum gwr_decision_int_field); 0 for unknown fields. @since 0.1 */
+/** An integer field (enum gwr_decision_int_field); 0 for unknown fields. @since 1.0 */
 GWR_API int64_t gwr_decision_int(const gwr_decision *d, int32_t field);
 
-/** String fields of a decision, for gwr_decision_str(). @since 0.1 */
+/** String fields of a decision, for gwr_decision_str(). @since 1.0 */
 enum gwr_decision_str_field {
   GWR_DS_LISTENER = 1,         /* "namespace/gateway/listener" */
   GWR_DS_ROUTE_KIND = 2,       /* "HTTPRoute" */
@@ -500,12 +500,12 @@ enum gwr_decision_str_field {
  * next gwr_match() on d (and while the table and request live). An unset
  * field is an empty view.
  * @return GWR_OK, GWR_E_INVALID (NULL argument or unknown field).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_decision_str(const gwr_decision *d, int32_t field,
                              gwr_str *out);
 
-/** Header lists of a decision. @since 0.1 */
+/** Header lists of a decision. @since 1.0 */
 enum gwr_decision_header_list {
   GWR_DH_UPSTREAM = 1 /* request headers as the backend receives them */
 };
@@ -514,12 +514,12 @@ enum gwr_decision_header_list {
  * Copy a string field (enum gwr_decision_str_field) into buf with a NUL.
  * @param needed receives the length without the NUL; may be NULL.
  * @return GWR_OK, GWR_E_RANGE (cap too small; buf untouched), GWR_E_INVALID.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_decision_copy(const gwr_decision *d, int32_t field, char *buf,
                               size_t cap, size_t *needed);
 
-/** Lists of a decision, for gwr_decision_list_*(). @since 0.1 */
+/** Lists of a decision, for gwr_decision_list_*(). @since 1.0 */
 enum gwr_decision_list {
   GWR_DL_UPSTREAM_HEADERS = 1,    /* request headers after every request filter
                                      (untouched ones first, in order, then
@@ -536,7 +536,7 @@ enum gwr_decision_list {
   GWR_DL_RETRY_CODES = 7          /* retry.codes: CODE */
 };
 
-/** Fields of a list item. @since 0.1 */
+/** Fields of a list item. @since 1.0 */
 enum gwr_decision_item_field {
   GWR_IF_NAME = 1,
   GWR_IF_VALUE = 2,
@@ -552,18 +552,18 @@ enum gwr_decision_item_field {
 #define GWR_HEADER_OP_ADD 2    /* append one more value (a new header line) */
 #define GWR_HEADER_OP_REMOVE 3 /* delete every occurrence (any case) */
 
-/** Number of items in a list (enum gwr_decision_list); 0 for unknown lists. @since 0.1 */
+/** Number of items in a list (enum gwr_decision_list); 0 for unknown lists. @since 1.0 */
 GWR_API size_t gwr_decision_list_count(const gwr_decision *d, int32_t list);
 
 /**
  * A string field of a list item, as a view with gwr_decision_str's lifetime.
  * @return GWR_OK, GWR_E_INVALID (unknown list/field), GWR_E_NOTFOUND (index).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_decision_list_str(const gwr_decision *d, int32_t list,
                                   size_t index, int32_t field, gwr_str *out);
 
-/** An integer field of a list item; 0 when unknown. @since 0.1 */
+/** An integer field of a list item; 0 when unknown. @since 1.0 */
 GWR_API int64_t gwr_decision_list_int(const gwr_decision *d, int32_t list,
                                       size_t index, int32_t field);
 
@@ -576,20 +576,20 @@ GWR_API int64_t gwr_decision_list_int(const gwr_decision *d, int32_t list,
  * @param out_count receives the number of headers written, or needed when
  *        GWR_E_RANGE is returned.
  * @return GWR_OK, GWR_E_RANGE (out_cap too small), GWR_E_INVALID.
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_headers_apply(const gwr_decision *d, int32_t list,
                               const gwr_header *in, size_t in_count,
                               gwr_header *out, size_t out_cap,
                               size_t *out_count);
 
-/** Number of headers in a list; 0 for an unknown list. @since 0.1 */
+/** Number of headers in a list; 0 for an unknown list. @since 1.0 */
 GWR_API size_t gwr_decision_header_count(const gwr_decision *d, int32_t list);
 
 /**
  * The index-th header of a list, as views with gwr_decision_str's lifetime.
  * @return GWR_OK, GWR_E_INVALID, GWR_E_NOTFOUND (index too large).
- * @since 0.1
+ * @since 1.0
  */
 GWR_API int gwr_decision_header(const gwr_decision *d, int32_t list,
                                 size_t index, gwr_header *out);

@@ -9,7 +9,7 @@
 #   (b) the GWR_API functions of include/gwroute.h differ from the global:
 #       names of lib/libgwroute.map, or the map names a symbol LIB does not
 #       export;
-#   (c) LIB's SONAME is not libgwroute.so.0;
+#   (c) LIB's SONAME is not libgwroute.so.1;
 #   (d) LIB exports a bundled dependency's symbol (XXH*, yaml_*, pcre2_*).
 # POSIX sh plus awk, sed, grep, nm and readelf. Diff lines: "-" = expected
 # but missing, "+" = present but not expected.
@@ -27,7 +27,7 @@ dir=$2
 manifest=$dir/tests/abi/symbols.txt
 header=$dir/include/gwroute.h
 map=$dir/lib/libgwroute.map
-want_soname=libgwroute.so.0
+want_soname=libgwroute.so.1
 
 for f in "$lib" "$manifest" "$header" "$map"; do
   if [ ! -r "$f" ]; then

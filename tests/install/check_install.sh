@@ -13,7 +13,7 @@ cp "$src/tests/install/consumer.c" "$work/consumer/main.c"
 cat > "$work/consumer/CMakeLists.txt" <<'CMAKE'
 cmake_minimum_required(VERSION 3.25)
 project(consumer C)
-find_package(gwroute 0 REQUIRED)
+find_package(gwroute 1 REQUIRED)
 add_executable(consumer main.c)
 target_link_libraries(consumer PRIVATE gwroute::gwroute)
 CMAKE
@@ -23,4 +23,4 @@ LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer/b/consumer"
 flags=$(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --cflags --libs gwroute)
 cc $flags "$work/consumer/main.c" $flags -o "$work/consumer/pc"
 LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer/pc"
-readelf -d "$work/prefix/lib/libgwroute.so" | grep -q 'SONAME.*libgwroute.so.0'
+readelf -d "$work/prefix/lib/libgwroute.so" | grep -q 'SONAME.*libgwroute.so.1'
