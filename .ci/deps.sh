@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Install the Debian packages gwroute needs to build and test, when missing.
-# As root it installs them with apt-get; otherwise it names what to install.
+# Install the Debian packages gwroute needs to build (and, with the argument
+# "test", to run every test: g++ for the C++ header check, clang and
+# libclang-rt for the fuzz targets, abigail-tools for the ABI check), when
+# missing. As root it installs them with apt-get; otherwise it names them.
 set -eu
 PKGS="cmake make gcc pkg-config check libpcre2-dev libxxhash-dev libyaml-dev python3"
+[ "${1:-}" = test ] && PKGS="$PKGS g++ clang libclang-rt-14-dev abigail-tools"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
