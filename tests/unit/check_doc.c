@@ -39,6 +39,7 @@ static int parse_lim(const char *text, size_t aliases, size_t expanded,
   lim.max_aliases = aliases;
   lim.max_expanded = expanded;
   lim.max_depth = depth;
+  lim.max_string = (size_t)1 << 20;
   return gwr__doc_parse(&docs, &arena, text, strlen(text), "t.yaml", &lim,
                         &err);
 }
