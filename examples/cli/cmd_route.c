@@ -111,11 +111,11 @@ static void emit_match_failure(route_session *session, size_t line_number,
 }
 
 static void route_request(route_session *session, size_t line_number,
-                          gwr_request *request) {
+                          gwr_request *request, int choice_given) {
   int status;
   int32_t action;
   char what[80];
-  request->choice = choice_source_next(&session->choices);
+  if (!choice_given) request->choice = choice_source_next(&session->choices);
   status = gwr_match(session->decision, session->table, request);
   if (status != GWR_OK) {
     emit_match_failure(session, line_number, request, status);
@@ -136,7 +136,7 @@ static void route_line(route_session *session, size_t line_number,
   request_line line;
   char what[320];
   if (request_line_parse(&line, text, length, what, sizeof(what)))
-    route_request(session, line_number, &line.request);
+    route_request(session, line_number, &line.request, line.choice_given);
   else
     emit_error_cstr(session, line_number, what);
   request_line_free(&line);

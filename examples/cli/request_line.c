@@ -97,6 +97,19 @@ static int read_port(field_reader_context *ctx, const json_value *value) {
   return 1;
 }
 
+/* The weighted-choice value (a host's random number), for reproducible
+ * decisions without a key: 0 .. 2^53 - 1 (exact in JSON). */
+static int read_choice(field_reader_context *ctx, const json_value *value) {
+  int64_t choice;
+  if (value->type == JSON_NULL) return 1;
+  if (value->type != JSON_NUMBER) return reject_type(ctx, "a number", value);
+  if (!json_integer(value, &choice) || choice < 0 || choice > ((int64_t)1 << 53) - 1)
+    return reject(ctx, "choice must be an integer from 0 to 2^53-1");
+  ctx->line->request.choice = (uint64_t)choice;
+  ctx->line->choice_given = 1;
+  return 1;
+}
+
 static int read_sni(field_reader_context *ctx, const json_value *value) {
   return read_string(ctx, value, &ctx->line->request.sni);
 }
@@ -196,7 +209,7 @@ static const struct {
     {"gateway", read_gateway}, {"port", read_port},       {"sni", read_sni},
     {"method", read_method},   {"scheme", read_scheme},   {"host", read_host},
     {"path", read_path},       {"headers", read_headers}, {"key", read_key},
-    {"protocol", read_protocol}};
+    {"protocol", read_protocol}, {"choice", read_choice}};
 
 #define REQUEST_FIELD_COUNT (sizeof(request_fields) / sizeof(request_fields[0]))
 
@@ -286,6 +299,7 @@ int request_line_parse(request_line *line, const char *text, size_t length,
   line->request = empty_request;
   line->headers = NULL;
   line->root = NULL;
+  line->choice_given = 0;
   if (!parse_json_text(line, text, length, message, message_size)) return 0;
   memset(&ctx, 0, sizeof(ctx));
   ctx.line = line;

@@ -25,6 +25,7 @@ typedef struct request_line {
   gwr_request request; /* points into root and headers */
   gwr_header *headers;
   json_value *root;
+  int choice_given;    /* the line set "choice" (else the CLI draws one) */
 } request_line;
 
 /*
