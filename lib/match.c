@@ -288,14 +288,16 @@ static uint32_t pick_listener(const gwr_table *t, const gwr__tgateway *g, uint32
 
 /* ---- decisions ---------------------------------------------------------------------- */
 
-/* content-type application/grpc, application/grpc+proto, ...; not grpc-web */
+/* content-type application/grpc, application/grpc+proto, ...;grpc... (media
+ * types compare case-insensitively); not application/grpc-web */
 static int is_grpc(const gwr_request *r) {
+  static const gwr__sv ct = {"content-type", 12}, grpc = {"application/grpc", 16};
   size_t i;
   if (r->protocol == GWR_PROTOCOL_GRPC) return 1;
   for (i = 0; i < r->header_count; i++) {
     const gwr_header *h = &r->headers[i];
-    if (h->name.len == 12 && gwr__sv_casecmp_eq(gwr__sv_make(h->name.ptr, 12), gwr__sv_make("content-type", 12)))
-      return h->value.len >= 16 && memcmp(h->value.ptr, "application/grpc", 16) == 0 &&
+    if (h->name.len == 12 && gwr__sv_casecmp_eq(gwr__sv_make(h->name.ptr, 12), ct))
+      return h->value.len >= 16 && gwr__sv_casecmp_eq(gwr__sv_make(h->value.ptr, 16), grpc) &&
              (h->value.len == 16 || h->value.ptr[16] == '+' || h->value.ptr[16] == ';');
   }
   return 0;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Every test: a release build (unit, API, golden, differential, ABI, fuzz
-# corpus replay), a second build of all tests under ASan+UBSan, the API tests
+# corpus replay) and the bindings' tests against it (Python, Go, LuaJIT),
+# a second build of all tests under ASan+UBSan, the API tests
 # (threads included) under TSan, and a bounded run of each fuzz target
 # (FUZZ_SECONDS each, default 60; 0 skips it).
 set -eu
@@ -20,6 +21,12 @@ run() { # run BUILD_DIR CMAKE_ARGS...
 
 echo "== release build"
 run "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== bindings against the release library (each also compares the golden cases with the CLI)"
+for t in "$top"/bindings/*/test.sh; do
+  [ -f "$t" ] || continue
+  echo "-- $(basename "$(dirname "$t")")"
+  GWROUTE_BUILD="$top/build" sh "$t"
+done
 echo "== ASan+UBSan build"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 CK_TIMEOUT_MULTIPLIER=10 run "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGWR_SANITIZE=ON

@@ -241,37 +241,14 @@ static int read_members(field_reader_context *ctx, const json_value *object) {
   return 1;
 }
 
-static int starts_with_ignoring_case(gwr_str text, const char *prefix) {
-  size_t length = strlen(prefix);
-  size_t i;
-  if (text.len < length) return 0;
-  for (i = 0; i < length; i++) {
-    char c = text.ptr[i];
-    if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-    if (c != prefix[i]) return 0;
-  }
-  return 1;
-}
-
-static int has_grpc_content_type(const gwr_request *request) {
-  size_t i;
-  for (i = 0; i < request->header_count; i++) {
-    const gwr_header *header = &request->headers[i];
-    if (header->name.len == strlen("content-type") &&
-        starts_with_ignoring_case(header->name, "content-type") &&
-        starts_with_ignoring_case(header->value, "application/grpc"))
-      return 1;
-  }
-  return 0;
-}
-
 static void apply_defaults(request_line *line, int protocol_given) {
   gwr_request *request = &line->request;
   if (request->method.len == 0) request->method = view_of_cstr("GET");
   if (request->scheme.len == 0) request->scheme = view_of_cstr("http");
   if (!request->path.ptr) request->path = view_of_cstr("/");
-  if (!protocol_given && has_grpc_content_type(request))
-    request->protocol = GWR_PROTOCOL_GRPC;
+  /* a content-type of application/grpc makes a request gRPC: the library
+   * decides that, so every host agrees */
+  (void)protocol_given;
 }
 
 static int parse_json_text(request_line *line, const char *text, size_t length,

@@ -1249,7 +1249,10 @@ static int ref_is_grpc(const gwr_request *r) {
   for (i = 0; i < r->header_count; i++)
     if (ascii_case_eq(r->headers[i].name, lit("content-type"))) {
       gwr_str v = r->headers[i].value;
-      return v.len >= 16 && memcmp(v.ptr, "application/grpc", 16) == 0 &&
+      gwr_str head;
+      head.ptr = v.ptr;
+      head.len = v.len < 16 ? v.len : 16;
+      return v.len >= 16 && ascii_case_eq(head, lit("application/grpc")) &&
              (v.len == 16 || v.ptr[16] == '+' || v.ptr[16] == ';');
     }
   return 0;
