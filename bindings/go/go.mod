@@ -1,0 +1,3 @@
+module gwroute.dev/gwroute
+
+go 1.19
