@@ -41,6 +41,14 @@
 
 /* ---- strings ------------------------------------------------------------ */
 
+/* A string result equals want (a NULL result fails with "(null)"). */
+#define TU_ASSERT_STR(got, want)                                                           \
+  do {                                                                                     \
+    const char *g_ = (got);                                                                \
+    ck_assert_msg(g_ && strcmp(g_, (want)) == 0, "got '%s', want '%s'", g_ ? g_ : "(null)", \
+                  (want));                                                                 \
+  } while (0)
+
 gwr_str tu_s(const char *s);
 
 /* A growable string for generated YAML. */

@@ -14,13 +14,6 @@
 
 #include "testutil.h"
 
-#define ASSERT_STR(got, want)                                                              \
-  do {                                                                                     \
-    const char *g_ = (got);                                                                \
-    ck_assert_msg(g_ && strcmp(g_, (want)) == 0, "got '%s', want '%s'", g_ ? g_ : "(null)", \
-                  (want));                                                                 \
-  } while (0)
-
 static double seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -92,7 +85,7 @@ START_TEST(paths_non_utf8_encoded_dots) {
   ck_assert_int_eq(match_raw(c, "x", re_utf8, sizeof re_utf8 - 1, NULL, 0).action, GWR_ACTION_FORWARD);
   ck_assert_int_eq(tu_get(c, "x", "/%61").status, 404);       /* no decoding: not "/a" */
   ck_assert_int_eq(tu_get(c, "x", "/a%2Fb").status, 404);     /* "/a%2Fb" is not under "/a" */
-  ASSERT_STR(tu_get(c, "x", "/b/../a/c").up_path, "/a/c");    /* dot segments removed */
+  TU_ASSERT_STR(tu_get(c, "x", "/b/../a/c").up_path, "/a/c");    /* dot segments removed */
   ck_assert_int_eq(tu_get(c, "x", "/a/../b").status, 404);
   ck_assert_int_eq(tu_get(c, "x", "*").status, 404);          /* not a path */
   tu_free(c);
@@ -149,7 +142,7 @@ START_TEST(catastrophic_regex) {
     ck_assert_int_eq(match_raw(c, "x", "/", 1, &h, 1).status, 404);
   }
   ck_assert_msg(seconds() - t0 < 5.0, "20 evil lookups took %.2f s", seconds() - t0);
-  ASSERT_STR(tu_get(c, "x", "/aaab").backend, "default/evil"); /* it still works */
+  TU_ASSERT_STR(tu_get(c, "x", "/aaab").backend, "default/evil"); /* it still works */
   tu_free(c);
 }
 END_TEST
@@ -174,9 +167,9 @@ START_TEST(hundred_thousand_rules_one_host) {
   ck_assert_int_eq(tu_add_rc(c, b.p, &err), GWR_OK);
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_OBJECTS), 6251);
   tu_compile(c);
-  ASSERT_STR(tu_get(c, "one.example.com", "/s6249/k15").route, "default/r6249");
-  ASSERT_STR(tu_get(c, "one.example.com", "/s6249/k14/x").backend, "default/b14");
-  ASSERT_STR(tu_get(c, "one.example.com", "/s0/k0/deep/path").route, "default/r0");
+  TU_ASSERT_STR(tu_get(c, "one.example.com", "/s6249/k15").route, "default/r6249");
+  TU_ASSERT_STR(tu_get(c, "one.example.com", "/s6249/k14/x").backend, "default/b14");
+  TU_ASSERT_STR(tu_get(c, "one.example.com", "/s0/k0/deep/path").route, "default/r0");
   ck_assert_int_eq(tu_get(c, "one.example.com", "/s6250/k0").status, 404);
   tu_free(c);
   tu_buf_free(&b);
@@ -194,7 +187,7 @@ START_TEST(duplicates_last_wins) {
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_REPLACED), 2);
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 0);
   tu_compile(c);
-  ASSERT_STR(tu_get(c, "x", "/").backend, "default/third");
+  TU_ASSERT_STR(tu_get(c, "x", "/").backend, "default/third");
   tu_free(c);
 }
 END_TEST

@@ -14,13 +14,6 @@
 
 #include "testutil.h"
 
-#define ASSERT_STR(got, want)                                                              \
-  do {                                                                                     \
-    const char *g_ = (got);                                                                \
-    ck_assert_msg(g_ && strcmp(g_, (want)) == 0, "got '%s', want '%s'", g_ ? g_ : "(null)", \
-                  (want));                                                                 \
-  } while (0)
-
 /* An object header with a creationTimestamp. */
 #define TU_OBJ_TS(kind, ns, name, ts) \
   TU_V1 "kind: " kind "\nmetadata: {name: " name ", namespace: " ns ", creationTimestamp: '" ts "'}\n"
@@ -68,8 +61,8 @@ START_TEST(g2_method_needs_service_or_method_11_69) {
                                                   "    backendRefs: [{name: a, port: 80}]\n"));
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 1);
   e = tu_problem(c, 0);
-  ASSERT_STR(e.kind, "GRPCRoute");
-  ASSERT_STR(e.field, "spec.rules[0].matches[0].method");
+  TU_ASSERT_STR(e.kind, "GRPCRoute");
+  TU_ASSERT_STR(e.field, "spec.rules[0].matches[0].method");
   tu_free(c);
 }
 END_TEST
@@ -86,11 +79,11 @@ START_TEST(g2_exact_names_validated_11_69) {
          GRPC_ROUTE("dot", "", "  - matches: [{method: {service: .pkg.Svc, method: Echo}}]\n"
                                "    backendRefs: [{name: a, port: 80}]\n"));
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 2);
-  ASSERT_STR(tu_problem(c, 0).field, "spec.rules[0].matches[0].method.service");
-  ASSERT_STR(tu_problem(c, 1).field, "spec.rules[0].matches[0].method.method");
+  TU_ASSERT_STR(tu_problem(c, 0).field, "spec.rules[0].matches[0].method.service");
+  TU_ASSERT_STR(tu_problem(c, 1).field, "spec.rules[0].matches[0].method.method");
   tu_compile(c);
   /* G2 ⚠: the leading '.' admitted by the validator is not on the wire */
-  ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").route, "default/dot");
+  TU_ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").route, "default/dot");
   tu_free(c);
 }
 END_TEST
@@ -102,10 +95,10 @@ START_TEST(grpc_http_only_filter_drops_rule) {
       "    filters: [{type: RequestRedirect, requestRedirect: {hostname: x.com}}]\n"
       "  - matches: [{method: {service: b.S}}]\n"
       "    backendRefs: [{name: b, port: 80}]\n"));
-  ASSERT_STR(tu_route_cond(c, "default", "r", 0, "Accepted"), "True Accepted");
-  ASSERT_STR(tu_route_cond(c, "default", "r", 0, "PartiallyInvalid"), "True UnsupportedValue");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "r", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "r", 0, "PartiallyInvalid"), "True UnsupportedValue");
   ck_assert_int_eq(grpc_call(c, "x", "/a.S/M").status, 404);
-  ASSERT_STR(grpc_call(c, "x", "/b.S/M").backend, "default/b");
+  TU_ASSERT_STR(grpc_call(c, "x", "/b.S/M").backend, "default/b");
   tu_free(c);
 }
 END_TEST
@@ -126,17 +119,17 @@ START_TEST(g3_mapping_rows_11_68) {
       "    backendRefs: [{name: re-service, port: 80}]\n"
       "  - matches: [{method: {type: RegularExpression, method: 'List[A-Z]+'}}]\n"
       "    backendRefs: [{name: re-method, port: 80}]\n"));
-  ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").backend, "default/exact");
-  ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/EchoTwo").backend, "default/service");
-  ASSERT_STR(grpc_call(c, "x", "/other.Svc/Ping").backend, "default/method");
+  TU_ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").backend, "default/exact");
+  TU_ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/EchoTwo").backend, "default/service");
+  TU_ASSERT_STR(grpc_call(c, "x", "/other.Svc/Ping").backend, "default/method");
   ck_assert_int_eq(grpc_call(c, "x", "/a/b/Ping").status, 404); /* one segment before /M */
   ck_assert_int_eq(grpc_call(c, "x", "/pkg.Svc").status, 404);  /* no method */
   ck_assert_int_eq(grpc_call(c, "x", "/pkg.SvcX/Echo").status, 404);
   ck_assert_int_eq(grpc_call(c, "x", "/pkgxSvc/Echo").status, 404); /* '.' is literal */
-  ASSERT_STR(grpc_call(c, "x", "/re.S1/GetAll").backend, "default/re-both");
+  TU_ASSERT_STR(grpc_call(c, "x", "/re.S1/GetAll").backend, "default/re-both");
   ck_assert_int_eq(grpc_call(c, "x", "/re.S1/Put").status, 404);
-  ASSERT_STR(grpc_call(c, "x", "/rs.anything/Any").backend, "default/re-service");
-  ASSERT_STR(grpc_call(c, "x", "/a.B/ListAB").backend, "default/re-method");
+  TU_ASSERT_STR(grpc_call(c, "x", "/rs.anything/Any").backend, "default/re-service");
+  TU_ASSERT_STR(grpc_call(c, "x", "/a.B/ListAB").backend, "default/re-method");
   ck_assert_int_eq(grpc_call(c, "x", "/a.B/Listab").status, 404); /* exact case */
   tu_free(c);
 }
@@ -161,7 +154,7 @@ START_TEST(g5_answers) {
   r = tu_get(c, "x", "/ok.S/M");
   ck_assert_int_eq(r.status, 404);
   ck_assert_int_eq(r.grpc_status, -1);
-  ASSERT_STR(tu_get_h(c, "x", "/ok.S/M", grpc_ct).backend, "default/ok");
+  TU_ASSERT_STR(tu_get_h(c, "x", "/ok.S/M", grpc_ct).backend, "default/ok");
   ck_assert_int_eq(tu_get_h(c, "x", "/ok.S/M", web_ct).status, 404);
   tu_free(c);
 }
@@ -180,9 +173,9 @@ START_TEST(g1_g4_headers) {
   q.path = "/s.S/M";
   q.protocol = GWR_PROTOCOL_GRPC;
   q.headers = v2;
-  ASSERT_STR(tu_match(c, &q).backend, "default/v2");
-  ASSERT_STR(grpc_call(c, "x", "/s.S/M").backend, "default/any");
-  ASSERT_STR(grpc_call(c, "x", "/t.T/N").backend, "default/any");
+  TU_ASSERT_STR(tu_match(c, &q).backend, "default/v2");
+  TU_ASSERT_STR(grpc_call(c, "x", "/s.S/M").backend, "default/any");
+  TU_ASSERT_STR(grpc_call(c, "x", "/t.T/N").backend, "default/any");
   tu_free(c);
 }
 END_TEST
@@ -207,16 +200,16 @@ START_TEST(grpc_precedence_3_2) {
       "  - backendRefs: [{name: hosted, port: 80}]\n");
   tu_req q;
   static const char *const ab[] = {"a", "1", "b", "1", NULL};
-  ASSERT_STR(grpc_call(c, "x", "/p.S/Echo").backend, "default/both");
-  ASSERT_STR(grpc_call(c, "x", "/p.S/Other").backend, "default/service-only");
-  ASSERT_STR(grpc_call(c, "x", "/q.S/Echo").backend, "default/method-only"); /* older */
-  ASSERT_STR(grpc_call(c, "h.example.com", "/p.S/Echo").backend, "default/hosted");
+  TU_ASSERT_STR(grpc_call(c, "x", "/p.S/Echo").backend, "default/both");
+  TU_ASSERT_STR(grpc_call(c, "x", "/p.S/Other").backend, "default/service-only");
+  TU_ASSERT_STR(grpc_call(c, "x", "/q.S/Echo").backend, "default/method-only"); /* older */
+  TU_ASSERT_STR(grpc_call(c, "h.example.com", "/p.S/Echo").backend, "default/hosted");
   memset(&q, 0, sizeof q);
   q.host = "x";
   q.path = "/z.Z/Z";
   q.protocol = GWR_PROTOCOL_GRPC;
   q.headers = ab;
-  ASSERT_STR(tu_match(c, &q).backend, "default/two-headers");
+  TU_ASSERT_STR(tu_match(c, &q).backend, "default/two-headers");
   tu_free(c);
 }
 END_TEST
@@ -234,12 +227,12 @@ END_TEST
 
 START_TEST(g6_older_http_route_wins_11_70) {
   tu_ctx *c = tu_build(G6_CONFIG);
-  ASSERT_STR(tu_route_cond(c, "default", "web", 0, "Accepted"), "True Accepted");
-  ASSERT_STR(tu_route_cond(c, "default", "api", 0, "Accepted"), "False HostnameConflict");
-  ASSERT_STR(tu_route_cond(c, "default", "api", 0, "ResolvedRefs"), "True ResolvedRefs");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "web", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "api", 0, "Accepted"), "False HostnameConflict");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "api", 0, "ResolvedRefs"), "True ResolvedRefs");
   ck_assert_int_eq(tu_listener_attached(c, "default", "gw", "http"), 1);
   /* every gRPC call goes through the HTTPRoute */
-  ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").backend, "default/web");
+  TU_ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").backend, "default/web");
   tu_free(c);
 }
 END_TEST
@@ -251,10 +244,10 @@ START_TEST(g6_disjoint_hosts_and_option) {
       "  hostnames: [www.example.com]\n  rules: [{backendRefs: [{name: web, port: 80}]}]\n---\n"
       TU_OBJ("GRPCRoute", "default", "api") "spec:\n  parentRefs: [{name: gw}]\n"
       "  hostnames: [api.example.com]\n  rules: [{backendRefs: [{name: api, port: 80}]}]\n");
-  ASSERT_STR(tu_route_cond(c, "default", "api", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "api", 0, "Accepted"), "True Accepted");
   ck_assert_int_eq(tu_listener_attached(c, "default", "gw", "http"), 2);
-  ASSERT_STR(grpc_call(c, "api.example.com", "/a.S/M").backend, "default/api");
-  ASSERT_STR(grpc_call(c, "www.example.com", "/a.S/M").backend, "default/web");
+  TU_ASSERT_STR(grpc_call(c, "api.example.com", "/a.S/M").backend, "default/api");
+  TU_ASSERT_STR(grpc_call(c, "www.example.com", "/a.S/M").backend, "default/web");
   ck_assert_int_eq(tu_get(c, "api.example.com", "/a.S/M").status, 404);
   tu_free(c);
 
@@ -262,10 +255,10 @@ START_TEST(g6_disjoint_hosts_and_option) {
   ck_assert_int_eq(gwr_config_set_option(c->cfg, GWR_OPT_GRPC_HOSTNAME_CONFLICTS, 0), GWR_OK);
   tu_add(c, G6_CONFIG);
   tu_compile(c);
-  ASSERT_STR(tu_route_cond(c, "default", "api", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "api", 0, "Accepted"), "True Accepted");
   ck_assert_int_eq(tu_listener_attached(c, "default", "gw", "http"), 3);
-  ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").backend, "default/api"); /* GRPCRoutes first */
-  ASSERT_STR(tu_get(c, "x", "/pkg.Svc/Echo").backend, "default/web");
+  TU_ASSERT_STR(grpc_call(c, "x", "/pkg.Svc/Echo").backend, "default/api"); /* GRPCRoutes first */
+  TU_ASSERT_STR(tu_get(c, "x", "/pkg.Svc/Echo").backend, "default/web");
   tu_free(c);
 }
 END_TEST
@@ -277,7 +270,7 @@ START_TEST(grant_kind_11_40) {
       "spec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}]\n"
       "  to: [{group: '', kind: Service}]\n---\n"
       GRPC_ROUTE("r", "", "  - backendRefs: [{name: s, namespace: other, port: 80}]\n"));
-  ASSERT_STR(tu_route_cond(c, "default", "r", 0, "ResolvedRefs"), "False RefNotPermitted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "r", 0, "ResolvedRefs"), "False RefNotPermitted");
   ck_assert_int_eq(grpc_call(c, "x", "/a.S/M").grpc_status, 14);
   tu_free(c);
 }
@@ -296,16 +289,16 @@ START_TEST(tls_route_by_sni_11_75) {
       "  hostnames: [exact.example.com]\n  rules: [{backendRefs: [{name: eb, port: 8443}]}]\n");
   tu_result r = stream(c, GWR_PROTOCOL_TLS, 443, "foo.bar.example.com");
   ck_assert_int_eq(r.action, GWR_ACTION_FORWARD);
-  ASSERT_STR(r.backend, "default/tb");
-  ASSERT_STR(r.listener, "default/gw/wild");
-  ASSERT_STR(stream(c, GWR_PROTOCOL_TLS, 443, "a.w.example.com").backend, "default/tb");
+  TU_ASSERT_STR(r.backend, "default/tb");
+  TU_ASSERT_STR(r.listener, "default/gw/wild");
+  TU_ASSERT_STR(stream(c, GWR_PROTOCOL_TLS, 443, "a.w.example.com").backend, "default/tb");
   ck_assert_int_eq(stream(c, GWR_PROTOCOL_TLS, 443, "www.example.com").action, GWR_ACTION_REJECT);
   ck_assert_int_eq(stream(c, GWR_PROTOCOL_TLS, 443, "").action, GWR_ACTION_REJECT);
   ck_assert_int_eq(stream(c, GWR_PROTOCOL_TLS, 8443, "foo.bar.example.com").action, GWR_ACTION_REJECT);
   /* A25: the exact listener takes its name even though the wildcard covers it */
   r = stream(c, GWR_PROTOCOL_TLS, 443, "exact.example.com");
-  ASSERT_STR(r.listener, "default/gw/exact");
-  ASSERT_STR(r.backend, "default/eb");
+  TU_ASSERT_STR(r.listener, "default/gw/exact");
+  TU_ASSERT_STR(r.backend, "default/eb");
   tu_free(c);
 }
 END_TEST
@@ -319,8 +312,8 @@ START_TEST(tls_route_attachment_11_74) {
       "  hostnames: [www.example.com]\n  rules: [{backendRefs: [{name: b, port: 443}]}]\n---\n"
       TU_OBJ("TLSRoute", "default", "https") "spec:\n  parentRefs: [{name: gw, sectionName: https}]\n"
       "  hostnames: [www.example.com]\n  rules: [{backendRefs: [{name: b, port: 443}]}]\n");
-  ASSERT_STR(tu_route_cond(c, "default", "host", 0, "Accepted"), "False NoMatchingListenerHostname");
-  ASSERT_STR(tu_route_cond(c, "default", "https", 0, "Accepted"), "False NotAllowedByListeners");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "host", 0, "Accepted"), "False NoMatchingListenerHostname");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "https", 0, "Accepted"), "False NotAllowedByListeners");
   tu_free(c);
 }
 END_TEST
@@ -339,12 +332,12 @@ START_TEST(tls_route_validation_l1) {
          "metadata: {name: alpha, namespace: default}\n"
          "spec:\n  parentRefs: [{name: gw}]\n  rules: [{backendRefs: [{name: alpha, port: 443}]}]\n");
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 3);
-  ASSERT_STR(tu_problem(c, 0).field, "spec.hostnames");
-  ASSERT_STR(tu_problem(c, 1).field, "spec.rules");
-  ASSERT_STR(tu_problem(c, 2).field, "spec.rules[0].backendRefs");
+  TU_ASSERT_STR(tu_problem(c, 0).field, "spec.hostnames");
+  TU_ASSERT_STR(tu_problem(c, 1).field, "spec.rules");
+  TU_ASSERT_STR(tu_problem(c, 2).field, "spec.rules[0].backendRefs");
   tu_compile(c);
   /* the alpha route has no hostnames: the listener's wildcard is its own */
-  ASSERT_STR(stream(c, GWR_PROTOCOL_TLS, 443, "any.example.com").backend, "default/alpha");
+  TU_ASSERT_STR(stream(c, GWR_PROTOCOL_TLS, 443, "any.example.com").backend, "default/alpha");
   tu_free(c);
 }
 END_TEST
@@ -360,15 +353,15 @@ START_TEST(tcp_oldest_route_serves_11_72) {
       TU_OBJ("UDPRoute", "default", "dns")
       "spec:\n  parentRefs: [{name: gw}]\n  rules: [{backendRefs: [{name: dns, port: 53}]}]\n");
   tu_result r;
-  ASSERT_STR(tu_route_cond(c, "default", "new", 0, "Accepted"), "True Accepted");
-  ASSERT_STR(tu_route_cond(c, "default", "old", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "new", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "old", 0, "Accepted"), "True Accepted");
   ck_assert_int_eq(tu_listener_attached(c, "default", "gw", "tcp"), 2);
   ck_assert_int_eq(tu_listener_attached(c, "default", "gw", "udp"), 1);
   r = stream(c, GWR_PROTOCOL_TCP, 5432, NULL);
   ck_assert_int_eq(r.action, GWR_ACTION_FORWARD);
-  ASSERT_STR(r.backend, "default/old");
-  ASSERT_STR(r.listener, "default/gw/tcp");
-  ASSERT_STR(stream(c, GWR_PROTOCOL_UDP, 53, NULL).backend, "default/dns");
+  TU_ASSERT_STR(r.backend, "default/old");
+  TU_ASSERT_STR(r.listener, "default/gw/tcp");
+  TU_ASSERT_STR(stream(c, GWR_PROTOCOL_UDP, 53, NULL).backend, "default/dns");
   ck_assert_int_eq(stream(c, GWR_PROTOCOL_UDP, 5432, NULL).action, GWR_ACTION_REJECT);
   ck_assert_int_eq(stream(c, GWR_PROTOCOL_TCP, 53, NULL).action, GWR_ACTION_REJECT);
   /* HTTPRoutes never see streams, streams never see HTTP */
@@ -385,7 +378,7 @@ START_TEST(tcp_invalid_share_rejected_l7) {
       "  rules: [{backendRefs: [{name: ok, port: 5432, weight: 1}, {name: gone, port: 5432, weight: 3}]}]\n");
   tu_req q;
   unsigned i, rejected = 0, forwarded = 0;
-  ASSERT_STR(tu_route_cond(c, "default", "db", 0, "ResolvedRefs"), "False BackendNotFound");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "db", 0, "ResolvedRefs"), "False BackendNotFound");
   memset(&q, 0, sizeof q);
   q.protocol = GWR_PROTOCOL_TCP;
   q.port = 5432;
@@ -414,15 +407,15 @@ START_TEST(listener_kinds_a6_11_10) {
       "  rules: [{backendRefs: [{name: b, port: 1}]}]\n---\n"
       TU_OBJ("TLSRoute", "default", "tls-to-http") "spec:\n  parentRefs: [{name: gw, sectionName: http}]\n"
       "  hostnames: [a.example.com]\n  rules: [{backendRefs: [{name: b, port: 1}]}]\n");
-  ASSERT_STR(tu_listener_kinds(c, "default", "gw", "http"), "HTTPRoute,GRPCRoute");
-  ASSERT_STR(tu_listener_kinds(c, "default", "gw", "tls"), "TLSRoute");
-  ASSERT_STR(tu_listener_cond(c, "default", "gw", "tls", "ResolvedRefs"), "False InvalidRouteKinds");
-  ASSERT_STR(tu_listener_kinds(c, "default", "gw", "tcp"), "TCPRoute");
-  ASSERT_STR(tu_listener_kinds(c, "default", "gw", "udp"), "UDPRoute");
+  TU_ASSERT_STR(tu_listener_kinds(c, "default", "gw", "http"), "HTTPRoute,GRPCRoute");
+  TU_ASSERT_STR(tu_listener_kinds(c, "default", "gw", "tls"), "TLSRoute");
+  TU_ASSERT_STR(tu_listener_cond(c, "default", "gw", "tls", "ResolvedRefs"), "False InvalidRouteKinds");
+  TU_ASSERT_STR(tu_listener_kinds(c, "default", "gw", "tcp"), "TCPRoute");
+  TU_ASSERT_STR(tu_listener_kinds(c, "default", "gw", "udp"), "UDPRoute");
   /* TCP and UDP on one port may coexist (A11) */
-  ASSERT_STR(tu_listener_cond(c, "default", "gw", "tcp", "Conflicted"), "False NoConflicts");
-  ASSERT_STR(tu_route_cond(c, "default", "to-http", 0, "Accepted"), "False NotAllowedByListeners");
-  ASSERT_STR(tu_route_cond(c, "default", "tls-to-http", 0, "Accepted"), "False NotAllowedByListeners");
+  TU_ASSERT_STR(tu_listener_cond(c, "default", "gw", "tcp", "Conflicted"), "False NoConflicts");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "to-http", 0, "Accepted"), "False NotAllowedByListeners");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "tls-to-http", 0, "Accepted"), "False NotAllowedByListeners");
   tu_free(c);
 }
 END_TEST
@@ -434,8 +427,8 @@ START_TEST(a11_tls_modes_mixed) {
       "  - {name: pass, port: 443, protocol: TLS, hostname: a.example.com, tls: {mode: Passthrough}}\n"
       "  - {name: term, port: 443, protocol: TLS, hostname: b.example.com,"
       " tls: {mode: Terminate, certificateRefs: [{name: c}]}}\n---\n");
-  ASSERT_STR(tu_listener_cond(c, "default", "gw", "pass", "Accepted"), "False ProtocolConflict");
-  ASSERT_STR(tu_listener_cond(c, "default", "gw", "term", "Conflicted"), "True ProtocolConflict");
+  TU_ASSERT_STR(tu_listener_cond(c, "default", "gw", "pass", "Accepted"), "False ProtocolConflict");
+  TU_ASSERT_STR(tu_listener_cond(c, "default", "gw", "term", "Conflicted"), "True ProtocolConflict");
   tu_free(c);
 }
 END_TEST
@@ -454,9 +447,9 @@ START_TEST(listenerset_admission) {
   tu_ctx *c = tu_build(LS_GW_SAME
       LISTENERSET("infra", "mine", "  - {name: extra, port: 8080, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}\n")
       "---\n" LISTENERSET("team", "theirs", "  - {name: extra, port: 8081, protocol: HTTP}\n"));
-  ASSERT_STR(tu_set_cond(c, "infra", "mine", "Accepted"), "True Accepted");
-  ASSERT_STR(tu_set_cond(c, "infra", "mine", "Programmed"), "True Programmed");
-  ASSERT_STR(tu_set_cond(c, "team", "theirs", "Accepted"), "False NotAllowed");
+  TU_ASSERT_STR(tu_set_cond(c, "infra", "mine", "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_set_cond(c, "infra", "mine", "Programmed"), "True Programmed");
+  TU_ASSERT_STR(tu_set_cond(c, "team", "theirs", "Accepted"), "False NotAllowed");
   ck_assert_int_eq(tu_gateway_sets(c, "infra", "gw"), 1);
   tu_free(c);
 
@@ -464,7 +457,7 @@ START_TEST(listenerset_admission) {
   c = tu_build(TU_OBJ("Gateway", "infra", "gw") "spec:\n  gatewayClassName: c\n  listeners:\n"
                "  - {name: http, port: 80, protocol: HTTP}\n---\n"
                LISTENERSET("infra", "mine", "  - {name: extra, port: 8080, protocol: HTTP}\n"));
-  ASSERT_STR(tu_set_cond(c, "infra", "mine", "Accepted"), "False NotAllowed");
+  TU_ASSERT_STR(tu_set_cond(c, "infra", "mine", "Accepted"), "False NotAllowed");
   ck_assert_int_eq(tu_gateway_sets(c, "infra", "gw"), 0);
   tu_free(c);
 }
@@ -482,15 +475,15 @@ START_TEST(listenerset_route_parent) {
       "  rules: [{backendRefs: [{name: s, port: 80}]}]\n");
   tu_req q;
   tu_result r;
-  ASSERT_STR(tu_route_cond(c, "default", "via-set", 0, "Accepted"), "True Accepted");
-  ASSERT_STR(tu_route_cond(c, "default", "via-gw", 0, "Accepted"), "False NoMatchingParent");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "via-set", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "default", "via-gw", 0, "Accepted"), "False NoMatchingParent");
   memset(&q, 0, sizeof q);
   q.host = "x";
   q.path = "/";
   q.port = 8080;
   r = tu_match(c, &q);
-  ASSERT_STR(r.route, "default/via-set");
-  ASSERT_STR(r.listener, "infra/set/extra");
+  TU_ASSERT_STR(r.route, "default/via-set");
+  TU_ASSERT_STR(r.listener, "infra/set/extra");
   ck_assert_int_eq(tu_get(c, "x", "/").status, 404); /* :80 has no route */
   tu_free(c);
 }
@@ -503,14 +496,14 @@ START_TEST(listenerset_conflicts_11_73) {
       LISTENERSET("infra", "tcp", "  - {name: tcp80, port: 80, protocol: TCP}\n")
       "---\n" LISTENERSET("infra", "dup", "  - {name: http, port: 80, protocol: HTTP}\n"
                                          "  - {name: ok, port: 9090, protocol: HTTP}\n"));
-  ASSERT_STR(tu_listener_cond(c, "infra", "gw", "http", "Accepted"), "True Accepted");
-  ASSERT_STR(tu_listener_cond(c, "infra", "gw", "http", "Conflicted"), "False NoConflicts");
-  ASSERT_STR(tu_set_listener_cond(c, "infra", "tcp", "tcp80", "Conflicted"), "True ProtocolConflict");
-  ASSERT_STR(tu_set_listener_cond(c, "infra", "tcp", "tcp80", "Accepted"), "False ProtocolConflict");
-  ASSERT_STR(tu_set_cond(c, "infra", "tcp", "Accepted"), "False ListenersNotValid");
-  ASSERT_STR(tu_set_listener_cond(c, "infra", "dup", "http", "Conflicted"), "True HostnameConflict");
-  ASSERT_STR(tu_set_listener_cond(c, "infra", "dup", "ok", "Accepted"), "True Accepted");
-  ASSERT_STR(tu_set_cond(c, "infra", "dup", "Accepted"), "True ListenersNotValid");
+  TU_ASSERT_STR(tu_listener_cond(c, "infra", "gw", "http", "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_listener_cond(c, "infra", "gw", "http", "Conflicted"), "False NoConflicts");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "infra", "tcp", "tcp80", "Conflicted"), "True ProtocolConflict");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "infra", "tcp", "tcp80", "Accepted"), "False ProtocolConflict");
+  TU_ASSERT_STR(tu_set_cond(c, "infra", "tcp", "Accepted"), "False ListenersNotValid");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "infra", "dup", "http", "Conflicted"), "True HostnameConflict");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "infra", "dup", "ok", "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_set_cond(c, "infra", "dup", "Accepted"), "True ListenersNotValid");
   ck_assert_int_eq(tu_gateway_sets(c, "infra", "gw"), 1);
   tu_free(c);
 }
@@ -523,8 +516,8 @@ START_TEST(listenerset_order_a14) {
       "spec:\n  parentRef: {name: gw, namespace: infra}\n  listeners:\n  - {name: l, port: 8080, protocol: HTTP}\n---\n"
       TU_OBJ_TS("ListenerSet", "infra", "z-old", "2024-01-01T00:00:00Z")
       "spec:\n  parentRef: {name: gw, namespace: infra}\n  listeners:\n  - {name: l, port: 8080, protocol: HTTP}\n");
-  ASSERT_STR(tu_set_listener_cond(c, "infra", "z-old", "l", "Accepted"), "True Accepted");
-  ASSERT_STR(tu_set_listener_cond(c, "infra", "a-new", "l", "Accepted"), "False HostnameConflict");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "infra", "z-old", "l", "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "infra", "a-new", "l", "Accepted"), "False HostnameConflict");
   tu_free(c);
 }
 END_TEST
@@ -536,9 +529,9 @@ START_TEST(listenerset_validation) {
          TU_OBJ("ListenerSet", "infra", "tcphost") "spec:\n  parentRef: {name: gw}\n  listeners:\n"
          "  - {name: t, port: 9, protocol: TCP, hostname: a.example.com}\n");
   ck_assert_uint_eq(tu_count(c, GWR_COUNT_PROBLEMS), 2);
-  ASSERT_STR(tu_problem(c, 0).kind, "ListenerSet");
-  ASSERT_STR(tu_problem(c, 0).field, "spec.listeners");
-  ASSERT_STR(tu_problem(c, 1).field, "spec.listeners[0].hostname");
+  TU_ASSERT_STR(tu_problem(c, 0).kind, "ListenerSet");
+  TU_ASSERT_STR(tu_problem(c, 0).field, "spec.listeners");
+  TU_ASSERT_STR(tu_problem(c, 1).field, "spec.listeners[0].hostname");
   tu_free(c);
 }
 END_TEST
