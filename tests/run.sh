@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Every test: a release build (unit, API, golden, differential, ABI, fuzz
-# corpus replay) and the bindings' tests against it (Python, Go, LuaJIT),
+# corpus replay), the bindings' tests against it (Python, Go, LuaJIT) and
+# the nginx module's end-to-end test with a real nginx,
 # a second build of all tests under ASan+UBSan, the API tests
 # (threads included) under TSan, and a bounded run of each fuzz target
 # (FUZZ_SECONDS each, default 60; 0 skips it).
@@ -27,6 +28,8 @@ for t in "$top"/bindings/*/test.sh; do
   echo "-- $(basename "$(dirname "$t")")"
   GWROUTE_BUILD="$top/build" sh "$t"
 done
+echo "== nginx module (examples/nginx): built against Debian's nginx, end-to-end test"
+GWROUTE_BUILD="$top/build" bash "$top/examples/nginx/test.sh"
 echo "== ASan+UBSan build"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 CK_TIMEOUT_MULTIPLIER=10 run "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGWR_SANITIZE=ON
