@@ -120,6 +120,25 @@ int gwr__host_intersect(gwr__sv l, gwr__sv r, gwr__sv *out) {
   return 0;
 }
 
+/* ---- object order ------------------------------------------------------------ */
+
+/* The i-th byte of "namespace/name", or -1 past its end. */
+static int nsname_at(const gwr__meta *m, size_t i) {
+  if (i < m->ns.len) return (unsigned char)m->ns.ptr[i];
+  if (i == m->ns.len) return '/';
+  i -= m->ns.len + 1;
+  return i < m->name.len ? (unsigned char)m->name.ptr[i] : -1;
+}
+
+int gwr__nsname_cmp(const gwr__meta *a, const gwr__meta *b) {
+  size_t i;
+  for (i = 0;; i++) {
+    int x = nsname_at(a, i), y = nsname_at(b, i);
+    if (x != y) return x < y ? -1 : 1;
+    if (x < 0) return 0;
+  }
+}
+
 /* ---- lookups ------------------------------------------------------------- */
 
 static const void *find_obj(const gwr__vec *v, gwr__sv ns, gwr__sv name) {
@@ -426,10 +445,8 @@ static int names_gateway(const gwr__objref *ref, const gwr__gateway *gw) {
 /* A14: oldest first, then "namespace/name". */
 static int set_order_cmp(const void *x, const void *y) {
   const gwr__listenerset *a = *(const gwr__listenerset *const *)x, *b = *(const gwr__listenerset *const *)y;
-  int c;
   if (a->meta.created != b->meta.created) return a->meta.created < b->meta.created ? -1 : 1;
-  if ((c = strcmp(a->meta.ns.ptr, b->meta.ns.ptr))) return c;
-  return strcmp(a->meta.name.ptr, b->meta.name.ptr);
+  return gwr__nsname_cmp(&a->meta, &b->meta);
 }
 
 static void add_listener(actx *a, size_t li, const gwr__gateway *gw, const gwr__listener *l,
@@ -830,10 +847,8 @@ static int binding_cmp(const void *x, const void *y) {
 /* ---- G6: HTTPRoute vs GRPCRoute hostnames on one listener ---------------------- */
 
 static int route_older(const gwr__route *x, const gwr__route *y) {
-  int c;
   if (x->meta.created != y->meta.created) return x->meta.created < y->meta.created;
-  if ((c = strcmp(x->meta.ns.ptr, y->meta.ns.ptr))) return c < 0;
-  return strcmp(x->meta.name.ptr, y->meta.name.ptr) < 0;
+  return gwr__nsname_cmp(&x->meta, &y->meta) < 0;
 }
 
 static int bindings_intersect(const gwr__binding *x, const gwr__binding *y) {

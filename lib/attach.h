@@ -130,6 +130,10 @@ typedef struct gwr__attach {
 
 int gwr__attach_build(gwr__attach *out, const gwr_config *cfg, gwr__arena *ar);
 
+/* "{namespace}/{name}" compared as one string, the tie-break of §3.1 step
+ * 7, G6 and A14 ("team-b/z" sorts before "team/z"). */
+int gwr__nsname_cmp(const gwr__meta *a, const gwr__meta *b);
+
 /* A23: intersection of a listener hostname (empty = none) and a route
  * hostname. Returns 0 when empty, else 1 with *out set to the narrower. */
 int gwr__host_intersect(gwr__sv listener, gwr__sv route, gwr__sv *out);

@@ -201,24 +201,6 @@ static int fill_entry(cctx *c, keyed *k, const gwr__binding *b, const gwr__host 
 
 static int cmp_u32_desc(uint32_t a, uint32_t b) { return a > b ? -1 : (a < b); }
 
-/* The i-th byte of "namespace/name", or -1 past its end. */
-static int nsname_at(const gwr__meta *m, size_t i) {
-  if (i < m->ns.len) return (unsigned char)m->ns.ptr[i];
-  if (i == m->ns.len) return '/';
-  i -= m->ns.len + 1;
-  return i < m->name.len ? (unsigned char)m->name.ptr[i] : -1;
-}
-
-/* 3.1 step 7: "{namespace}/{name}" compared as one string ("team-b/z" < "team/z"). */
-static int nsname_cmp(const gwr__meta *a, const gwr__meta *b) {
-  size_t i;
-  for (i = 0;; i++) {
-    int x = nsname_at(a, i), y = nsname_at(b, i);
-    if (x != y) return x < y ? -1 : 1;
-    if (x < 0) return 0;
-  }
-}
-
 /* The precedence key of digest §3.1 (3.3 for regexes). */
 static int entry_cmp(const void *x, const void *y) {
   const keyed *a = x, *b = y;
@@ -258,7 +240,7 @@ typedef struct aged {
 static int route_age_cmp(const void *x, const void *y) {
   const aged *a = x, *b = y;
   if (a->meta->created != b->meta->created) return a->meta->created < b->meta->created ? -1 : 1;
-  return nsname_cmp(a->meta, b->meta);
+  return gwr__nsname_cmp(a->meta, b->meta);
 }
 
 static int order_routes(cctx *c) {

@@ -480,7 +480,7 @@ static void match_layer4(gwr_decision *d, const gwr_table *t, const gwr__tgatewa
                                                                 : GWR_PROTO_UDP;
   uint32_t li;
   d->layer4 = 1;
-  d->up_host.ptr = root + 1;
+  d->up_host.ptr = root + 1; /* a stream has no Host: "" */
   d->up_host.len = 0;
   if (proto == GWR_PROTO_TLS) sni_ok = normalise_host(d->sni_buf, d->req.sni, &sni);
   li = pick_listener(t, g, port, proto, sni, sni_ok);
@@ -491,8 +491,6 @@ static void match_layer4(gwr_decision *d, const gwr_table *t, const gwr__tgatewa
   }
   d->req.path.ptr = root;
   d->req.path.len = 1;
-  d->up_host.ptr = root + 1; /* a stream has no Host: "" */
-  d->up_host.len = 0;
   route_on_listener(d, t, li, sni, sni_ok);
 }
 

@@ -263,6 +263,29 @@ START_TEST(g6_disjoint_hosts_and_option) {
 }
 END_TEST
 
+/* G6 and A14 break age ties by "{namespace}/{name}" as one string:
+ * "team-b/r" sorts before "team/r" ('-' < '/'), though "team" < "team-b". */
+START_TEST(ties_by_namespace_slash_name) {
+  tu_ctx *c = tu_build(
+      TU_OBJ("Gateway", "default", "gw")
+      "spec:\n  gatewayClassName: c\n  allowedListeners: {namespaces: {from: All}}\n  listeners:\n"
+      "  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}\n---\n"
+      TU_OBJ_TS("HTTPRoute", "team", "r", "2024-01-01T00:00:00Z")
+      "spec:\n  parentRefs: [{name: gw, namespace: default}]\n  rules: [{backendRefs: [{name: web, port: 80}]}]\n---\n"
+      TU_OBJ_TS("GRPCRoute", "team-b", "r", "2024-01-01T00:00:00Z")
+      "spec:\n  parentRefs: [{name: gw, namespace: default}]\n  rules: [{backendRefs: [{name: rpc, port: 80}]}]\n---\n"
+      TU_OBJ_TS("ListenerSet", "team", "s", "2024-01-01T00:00:00Z")
+      "spec:\n  parentRef: {name: gw, namespace: default}\n  listeners: [{name: l, port: 8080, protocol: HTTP}]\n---\n"
+      TU_OBJ_TS("ListenerSet", "team-b", "s", "2024-01-01T00:00:00Z")
+      "spec:\n  parentRef: {name: gw, namespace: default}\n  listeners: [{name: l, port: 8080, protocol: HTTP}]\n");
+  TU_ASSERT_STR(tu_route_cond(c, "team-b", "r", 0, "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_route_cond(c, "team", "r", 0, "Accepted"), "False HostnameConflict");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "team-b", "s", "l", "Accepted"), "True Accepted");
+  TU_ASSERT_STR(tu_set_listener_cond(c, "team", "s", "l", "Accepted"), "False HostnameConflict");
+  tu_free(c);
+}
+END_TEST
+
 /* 11.40: a grant from HTTPRoute does not cover a GRPCRoute's backend. */
 START_TEST(grant_kind_11_40) {
   tu_ctx *c = tu_build(TU_GW_HTTP
@@ -549,6 +572,7 @@ static Suite *kinds_suite(void) {
   tcase_add_test(grpc, g6_older_http_route_wins_11_70);
   tcase_add_test(grpc, g6_disjoint_hosts_and_option);
   tcase_add_test(grpc, grant_kind_11_40);
+  tcase_add_test(grpc, ties_by_namespace_slash_name);
   tcase_add_test(l4, tls_route_by_sni_11_75);
   tcase_add_test(l4, tls_route_attachment_11_74);
   tcase_add_test(l4, tls_route_validation_l1);
