@@ -9,6 +9,7 @@
  *   3. Errors             8. Request
  *   4. Allocator          9. Match and decision
  *   5. Config            10. Threads and table swapping
+ *                       11. Tooling: explain, check, lint, diff, convert
  *
  * The pipeline: objects (YAML/JSON text or builder calls) are loaded into a
  * gwr_config, validated per object, attached to Gateway listeners and
@@ -38,11 +39,11 @@ extern "C" {
 /* ===================================================================== */
 
 #define GWR_VERSION_MAJOR 1
-#define GWR_VERSION_MINOR 0
+#define GWR_VERSION_MINOR 1
 #define GWR_VERSION_PATCH 0
 #define GWR_VERSION_NUMBER \
   ((GWR_VERSION_MAJOR * 10000) + (GWR_VERSION_MINOR * 100) + GWR_VERSION_PATCH)
-#define GWR_VERSION_STRING "1.0.0"
+#define GWR_VERSION_STRING "1.1.0"
 
 /**
  * The version of the loaded library, as MAJOR*10000 + MINOR*100 + PATCH.
@@ -192,8 +193,9 @@ enum gwr_count {
   GWR_COUNT_OBJECTS = 1,  /* objects kept */
   GWR_COUNT_SKIPPED = 2,  /* objects of kinds gwroute does not read */
   GWR_COUNT_PROBLEMS = 3, /* objects rejected (see gwr_config_problem) */
-  GWR_COUNT_REPLACED = 4  /* objects replaced by a later one of the same kind,
+  GWR_COUNT_REPLACED = 4, /* objects replaced by a later one of the same kind,
                              namespace and name (the last one wins) */
+  GWR_COUNT_INGRESSES = 5 /* networking.k8s.io/v1 Ingress objects kept (@since 1.1) */
 };
 
 /** One of enum gwr_count, or 0 for an unknown counter or NULL cfg. @since 1.0 */
@@ -593,6 +595,96 @@ GWR_API size_t gwr_decision_header_count(const gwr_decision *d, int32_t list);
  */
 GWR_API int gwr_decision_header(const gwr_decision *d, int32_t list,
                                 size_t index, gwr_header *out);
+
+/* ===================================================================== */
+/* 11. Tooling: explain, check, lint, diff, convert (@since 1.1)          */
+/* ===================================================================== */
+/*
+ * Offline questions about a table, answered as reports: owned,
+ * NUL-terminated strings (human text, or one JSON document) that the
+ * caller frees with gwr_report_free(). None of these is on the lookup
+ * path: they allocate freely and may take time proportional to the
+ * configuration, never to anything a request controls beyond its size.
+ */
+
+#define GWR_FORMAT_TEXT 0 /* human-readable text */
+#define GWR_FORMAT_JSON 1 /* one JSON document */
+
+/** Free a report returned by any function of this section. NULL is ignored. @since 1.1 */
+GWR_API void gwr_report_free(char *report);
+
+/**
+ * Explain how t routes req: the listener chosen and why, every hostname
+ * bucket tried, every candidate match entry in precedence order with the
+ * condition that failed, the precedence key and tie-break of the winner,
+ * the filters and the backend choice; for a 404, the nearest misses. The
+ * verdict is gwr_match()'s own. *out receives the report.
+ * @return GWR_OK, GWR_E_INVALID, GWR_E_NOMEM, GWR_E_NOTFOUND (no such gateway).
+ * @since 1.1
+ */
+GWR_API int gwr_explain(const gwr_table *t, const gwr_request *req,
+                        int32_t format, char **out);
+
+/** Flags of gwr_check(). @since 1.1 */
+#define GWR_CHECK_JSON 1     /* the report as JSON (else text) */
+#define GWR_CHECK_COVERAGE 2 /* list every rule and match no test exercised */
+#define GWR_CHECK_EXPLAIN 4  /* explain each failing test in the report */
+
+/** The totals of one gwr_check() run. Set struct_size before the call. @since 1.1 */
+typedef struct gwr_check_summary {
+  size_t struct_size;
+  uint32_t tests;         /* tests run */
+  uint32_t failed;        /* tests whose expectations did not hold */
+  uint32_t rules;         /* route rules a request can reach */
+  uint32_t rules_hit;     /* of those, rules some test was routed by */
+  uint32_t matches;       /* match entries (rule x match) */
+  uint32_t matches_hit;   /* of those, matches some test was routed by */
+  uint32_t coverage_permille; /* matches_hit * 1000 / matches (1000 when 0) */
+} gwr_check_summary;
+
+/**
+ * Run route tests against t. tests is a YAML or JSON document: a list, or
+ * a mapping with a `tests` list, of {name, request: {...}, expect: {...}}
+ * (docs/check.md). *report (may be NULL) receives the report; *summary
+ * (may be NULL) the totals. A test file that cannot be read is GWR_E_PARSE
+ * or GWR_E_SCHEMA with the place in err; failing tests are not an error.
+ * @since 1.1
+ */
+GWR_API int gwr_check(const gwr_table *t, const char *tests, size_t tests_len,
+                      int32_t flags, char **report, gwr_check_summary *summary,
+                      gwr_error *err);
+
+/**
+ * Shadowing and conflict analysis of t: rules that can never match, rules
+ * partially shadowed by an equally specific rule, HTTPRoute/GRPCRoute
+ * hostname conflicts, hostnames claimed across namespaces, backends with
+ * weight 0 everywhere. Each finding names objects and field paths and
+ * carries an example request. *findings (may be NULL) receives the count.
+ * @since 1.1
+ */
+GWR_API int gwr_lint(const gwr_table *t, int32_t format, char **report,
+                     size_t *findings);
+
+/**
+ * Compare how two tables route: requests generated from both sides' match
+ * entries and their edge cases are routed by both, and every request whose
+ * outcome differs (action, status, backend, rewritten path or host,
+ * redirect location, header operations) is reported with both
+ * explanations. *differences (may be NULL) receives the count.
+ * @since 1.1
+ */
+GWR_API int gwr_diff(const gwr_table *old_table, const gwr_table *new_table,
+                     int32_t format, char **report, size_t *differences);
+
+/**
+ * Write the Gateway API objects equivalent to cfg's networking.k8s.io/v1
+ * Ingress objects (with their ingress-nginx annotations) as YAML into *yaml,
+ * and what could not be converted exactly, one line each, into *notes
+ * (may be NULL); *note_count (may be NULL) receives their number.
+ * @since 1.1
+ */
+GWR_API int gwr_config_convert(const gwr_config *cfg, char **yaml,
+                               char **notes, size_t *note_count);
 
 /* ===================================================================== */
 /* 10. Threads and table swapping                                         */

@@ -22,5 +22,10 @@ void cli_report(const char *format, ...) CLI_PRINTF(1, 2);
 /* The subcommands; each returns an exit status. */
 int command_route(const cli_options *options);
 int command_status(const cli_options *options);
+int command_explain(const cli_options *options); /* cmd_explain.c */
+int command_check(const cli_options *options);   /* cmd_check.c */
+int command_lint(const cli_options *options);    /* cmd_lint.c */
+int command_diff(const cli_options *options);    /* cmd_diff.c */
+int command_convert(const cli_options *options); /* cmd_convert.c */
 
 #endif

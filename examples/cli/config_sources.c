@@ -107,10 +107,9 @@ static gwr_table *compile_config(const gwr_config *config) {
   return NULL;
 }
 
-gwr_table *config_sources_compile(const cli_options *options,
-                                  int *load_failed) {
+gwr_config *config_sources_load(const char *const *sources, size_t count,
+                                int *load_failed) {
   gwr_config *config = NULL;
-  gwr_table *table;
   size_t i;
   int status = gwr_config_new(&config, NULL);
   *load_failed = 0;
@@ -118,11 +117,25 @@ gwr_table *config_sources_compile(const cli_options *options,
     cli_report("cannot create a configuration: %s", gwr_strerror(status));
     return NULL;
   }
-  for (i = 0; i < options->config_count; i++) {
-    if (!load_source(config, options->config_sources[i])) *load_failed = 1;
+  for (i = 0; i < count; i++) {
+    if (!load_source(config, sources[i])) *load_failed = 1;
   }
   report_rejected_objects(config);
+  return config;
+}
+
+gwr_table *config_sources_compile_list(const char *const *sources,
+                                       size_t count, int *load_failed) {
+  gwr_table *table;
+  gwr_config *config = config_sources_load(sources, count, load_failed);
+  if (!config) return NULL;
   table = compile_config(config);
   gwr_config_free(config);
   return table;
+}
+
+gwr_table *config_sources_compile(const cli_options *options,
+                                  int *load_failed) {
+  return config_sources_compile_list(options->config_sources,
+                                     options->config_count, load_failed);
 }

@@ -22,4 +22,13 @@
 gwr_table *config_sources_compile(const cli_options *options,
                                   int *load_failed);
 
+/* The same for any list of sources (diff's -f2). */
+gwr_table *config_sources_compile_list(const char *const *sources,
+                                       size_t count, int *load_failed);
+
+/* Load sources into a new config without compiling (convert); NULL when
+ * no config could be made. The caller frees it. */
+gwr_config *config_sources_load(const char *const *sources, size_t count,
+                                int *load_failed);
+
 #endif

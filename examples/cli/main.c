@@ -18,8 +18,20 @@ static const char usage_text[] =
     "line.\n"
     "  status -f CONFIG...\n"
     "         Print the Gateway API status report as JSON.\n"
-    "  check, explain\n"
-    "         Not implemented yet.\n"
+    "  explain -f CONFIG... [--json] [-H 'Name: value']... REQUEST\n"
+    "         Why REQUEST (a JSON request line, or [METHOD] URL) is routed\n"
+    "         as it is: listener, hostname buckets, every candidate with the\n"
+    "         condition that failed, the winner's precedence, filters, backend.\n"
+    "  check -f CONFIG... --tests FILE [--coverage] [--fail-under PCT] [--json]\n"
+    "         Run route tests; exit 1 when one fails or coverage is too low.\n"
+    "  lint -f CONFIG... [--json]\n"
+    "         Shadowed rules, conflicts, cross-namespace hostname claims,\n"
+    "         weight-0 backends; exit 1 when there is a finding.\n"
+    "  diff -f OLD... -f2 NEW... [--json]\n"
+    "         Requests that OLD and NEW route differently; exit 1 if any.\n"
+    "  convert -f CONFIG...\n"
+    "         Ingress objects as Gateway API YAML (stdout) and what could not\n"
+    "         be converted exactly (stderr).\n"
     "\n"
     "Options:\n"
     "  -f, --file CONFIG  a YAML or JSON file, a folder of *.yaml, *.yml and\n"
@@ -28,6 +40,7 @@ static const char usage_text[] =
     "                     input, also -)\n"
     "  --seed N           repeatable weighted choices for requests without "
     "\"key\"\n"
+    "  -f2, --file2 NEW   (diff) the new configuration; repeatable\n"
     "  -h, --help         print this help\n"
     "  --version          print the version\n"
     "\n"
@@ -63,11 +76,6 @@ static int run_command(int (*command)(const cli_options *), const char *name,
   return status;
 }
 
-static int not_implemented(const char *name) {
-  cli_report("'%s' is not implemented yet", name);
-  return CLI_EXIT_USAGE;
-}
-
 int main(int argc, char **argv) {
   const char *name;
   if (argc < 2) return usage_error();
@@ -84,8 +92,16 @@ int main(int argc, char **argv) {
     return run_command(command_route, name, argc - 2, argv + 2);
   if (strcmp(name, "status") == 0)
     return run_command(command_status, name, argc - 2, argv + 2);
-  if (strcmp(name, "check") == 0 || strcmp(name, "explain") == 0)
-    return not_implemented(name);
+  if (strcmp(name, "explain") == 0)
+    return run_command(command_explain, name, argc - 2, argv + 2);
+  if (strcmp(name, "check") == 0)
+    return run_command(command_check, name, argc - 2, argv + 2);
+  if (strcmp(name, "lint") == 0)
+    return run_command(command_lint, name, argc - 2, argv + 2);
+  if (strcmp(name, "diff") == 0)
+    return run_command(command_diff, name, argc - 2, argv + 2);
+  if (strcmp(name, "convert") == 0)
+    return run_command(command_convert, name, argc - 2, argv + 2);
   if (name[0] == '-')
     cli_report("unknown option '%s'", name);
   else

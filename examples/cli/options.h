@@ -4,6 +4,13 @@
  *   -f, --file CONFIG   (repeatable; "-" is stdin)
  *   --requests FILE     (route only; "-" or absent is stdin)
  *   --seed N            (route only; repeatable random choices)
+ *   --json              (explain, check, lint, diff: JSON report)
+ *   --tests FILE        (check: the test file)
+ *   --coverage          (check: list what no test exercised)
+ *   --fail-under PCT    (check: fail below this match coverage)
+ *   -f2, --file2 CONFIG (diff: the new configuration; repeatable)
+ *   -H 'Name: value'    (explain: a request header; repeatable)
+ *   ARG                 (explain: the request, a JSON object or [METHOD] URL)
  *   -h, --help
  */
 #ifndef GWROUTE_CLI_OPTIONS_H
@@ -20,6 +27,17 @@ typedef struct cli_options {
   int has_seed;
   uint64_t seed;
   int wants_help;
+  int json;
+  const char *tests_path;
+  int coverage;
+  int has_fail_under;
+  double fail_under;           /* percent, 0..100 */
+  const char **config2_sources; /* the -f2 values, in order */
+  size_t config2_count;
+  const char **headers;        /* the -H values */
+  size_t header_count;
+  const char **args;           /* positional arguments (explain) */
+  size_t arg_count;
 } cli_options;
 
 /*
