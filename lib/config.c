@@ -96,6 +96,8 @@ int gwr_config_new(gwr_config **out, const gwr_allocator *alloc) {
   gwr__vec_init(&cfg->model.secrets, sizeof(void *));
   gwr__vec_init(&cfg->model.namespaces, sizeof(void *));
   gwr__vec_init(&cfg->model.listenersets, sizeof(void *));
+  gwr__vec_init(&cfg->model.ingresses, sizeof(void *));
+  gwr__vec_init(&cfg->model.ingressclasses, sizeof(void *));
   gwr__vec_init(&cfg->model.problems, sizeof(gwr__problem));
   default_options(&cfg->opt);
   *out = cfg;
@@ -116,6 +118,8 @@ void gwr_config_free(gwr_config *cfg) {
   gwr__vec_free(&m->secrets, &a);
   gwr__vec_free(&m->namespaces, &a);
   gwr__vec_free(&m->listenersets, &a);
+  gwr__vec_free(&m->ingresses, &a);
+  gwr__vec_free(&m->ingressclasses, &a);
   gwr__vec_free(&m->problems, &a);
   gwr__free(&a, cfg->seen);
   gwr__store_unref(cfg->store);
@@ -285,6 +289,7 @@ size_t gwr_config_count(const gwr_config *cfg, int32_t which) {
     case GWR_COUNT_SKIPPED: return cfg->model.skipped;
     case GWR_COUNT_PROBLEMS: return cfg->model.problems.len;
     case GWR_COUNT_REPLACED: return cfg->model.replaced;
+    case GWR_COUNT_INGRESSES: return cfg->model.ingresses.len;
     default: return 0;
   }
 }

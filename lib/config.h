@@ -66,6 +66,8 @@ const char *gwr__validate_route(gwr_config *cfg, gwr__route *r, char *field, siz
 const char *gwr__validate_listenerset(gwr_config *cfg, gwr__listenerset *ls, char *field, size_t cap);
 const char *gwr__validate_refgrant(gwr_config *cfg, gwr__refgrant *g, char *field, size_t cap);
 const char *gwr__validate_service(gwr_config *cfg, gwr__service *s, char *field, size_t cap);
+const char *gwr__validate_ingress(gwr_config *cfg, gwr__ingress *ing, char *field, size_t cap);
+const char *gwr__validate_ingressclass(gwr_config *cfg, gwr__ingressclass *ic, char *field, size_t cap);
 
 /* validate.c helpers shared with attach and match */
 int gwr__valid_hostname(gwr__sv s, int allow_wildcard);

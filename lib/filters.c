@@ -173,14 +173,45 @@ static size_t append_query(char *out, size_t o, gwr__sv query, int has_query) {
   return o + query.len;
 }
 
+/* ingress-nginx `rewrite PATH TARGET`: the whole path becomes TARGET with
+ * $1..$9 replaced by the groups of the matched path regex (the same
+ * groups nginx's unanchored search finds, as the location's match starts
+ * the path). Returns the length, or 0 when it does not fit or fails. */
+static size_t capture_rewrite(gwr_decision *d, char *out, size_t cap, gwr__sv target, const gwr__match_view *mv) {
+  size_t ov[20], o = 0, i;
+  int pairs = mv->path_re ? gwr__regex_captures(d->rx_env, mv->path_re, d->rx, mv->path.ptr, mv->path.len, ov, 10)
+                          : -1;
+  if (pairs < 0) return 0;
+  for (i = 0; i < target.len; i++) {
+    char c = target.ptr[i];
+    if (c == '$' && i + 1 < target.len && target.ptr[i + 1] >= '1' && target.ptr[i + 1] <= '9') {
+      int g = target.ptr[++i] - '0';
+      size_t n = (g < pairs && ov[2 * g] != (size_t)-1) ? ov[2 * g + 1] - ov[2 * g] : 0;
+      if (o + n >= cap) return 0;
+      if (n) memcpy(out + o, mv->path.ptr + ov[2 * g], n);
+      o += n;
+    } else {
+      if (o + 1 >= cap) return 0;
+      out[o++] = c;
+    }
+  }
+  if (o == 0) out[o++] = '/';
+  return o;
+}
+
 /* URLRewrite (F20-F25): upstream path and Host. The scratch holds at most
  * path_cap bytes: a rewrite that would not fit answers 500 instead. */
 static int apply_rewrite(gwr_decision *d, const gwr__rewrite *rw, const gwr__match_view *mv) {
   size_t o;
   if (rw->hostname.len) d->up_host = rw->hostname;
   if (!rw->path.type) return 1;
-  if (rw->path.value.len + mv->path.len + mv->query.len + 2 > d->path_cap) return 0;
-  o = modified_path(d->rewrite_buf, &rw->path, mv->path, mv->prefix);
+  if (rw->path.type == GWR_PATHMOD_CAPTURES) {
+    o = capture_rewrite(d, d->rewrite_buf, d->path_cap - mv->query.len - 2, rw->path.value, mv);
+    if (o == 0 || o + mv->query.len + 2 > d->path_cap) return 0;
+  } else {
+    if (rw->path.value.len + mv->path.len + mv->query.len + 2 > d->path_cap) return 0;
+    o = modified_path(d->rewrite_buf, &rw->path, mv->path, mv->prefix);
+  }
   o = append_query(d->rewrite_buf, o, mv->query, mv->has_query);
   d->up_path.ptr = d->rewrite_buf;
   d->up_path.len = o;
@@ -207,7 +238,7 @@ static int build_location(gwr_decision *d, const gwr__redirect *rd, const gwr__m
   o = (size_t)snprintf(out, d->path_cap, "%.*s://%.*s%s", (int)scheme.len, scheme.ptr, (int)host.len,
                        host.ptr, portbuf);
   o += modified_path(out + o, &rd->path, mv->path, mv->prefix);
-  o = append_query(out, o, mv->query, mv->has_query);
+  if (!rd->drop_query) o = append_query(out, o, mv->query, mv->has_query);
   d->location.ptr = out;
   d->location.len = o;
   d->action = GWR_ACTION_REDIRECT;

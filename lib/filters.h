@@ -15,6 +15,7 @@ typedef struct gwr__match_view {
   int has_query;
   gwr__sv host;       /* lowercase, without port */
   gwr__sv prefix;     /* the matched PathPrefix value (for ReplacePrefixMatch) */
+  const gwr__regex *path_re; /* the matched path regex, or NULL (capture rewrites) */
 } gwr__match_view;
 
 /* The sampling seed of mirror filter i of a list: never the seed (0) the

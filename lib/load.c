@@ -1115,12 +1115,125 @@ static void read_service(reader *r, const gwr__node *spec, void *obj) {
                &svc->port_count, read_service_port);
 }
 
+/* ---- Ingress and IngressClass (networking.k8s.io/v1) ------------------------- */
+
+static void read_ing_backend(reader *r, const gwr__node *m, gwr__ing_backend *b) {
+  size_t saved, sp;
+  const gwr__node *svc = enter(r, m, "service", &saved), *port, *res;
+  b->set = 1;
+  if (svc) {
+    get_str(r, svc, "name", &b->service, 1);
+    port = enter(r, svc, "port", &sp);
+    if (port) {
+      int64_t n = 0;
+      int present = 0;
+      get_int(r, port, "number", &n, &present);
+      get_str(r, port, "name", &b->port_name, 0);
+      if (present && (n < 1 || n > 65535)) {
+        size_t s2 = push_key(r, "number");
+        fail(r, field(port, "number"), "must be between 1 and 65535");
+        pop(r, s2);
+      }
+      b->port = (uint32_t)n;
+      if (!r->failed && present == (b->port_name.len > 0))
+        fail(r, port, "exactly one of number or name must be set");
+    }
+    pop(r, sp);
+  }
+  pop(r, saved);
+  res = enter(r, m, "resource", &saved);
+  if (res) {
+    b->is_resource = 1;
+    get_str(r, res, "apiGroup", &b->resource.group, 0);
+    get_str(r, res, "kind", &b->resource.kind, 1);
+    get_str(r, res, "name", &b->resource.name, 1);
+  }
+  pop(r, saved);
+  if (!r->failed && !svc == !res) fail(r, m, "exactly one of service or resource must be set");
+}
+
+static int read_ing_path(reader *r, const gwr__node *m, void *elem) {
+  gwr__ing_path *p = elem;
+  gwr__sv type = {NULL, 0};
+  size_t saved;
+  const gwr__node *b;
+  p->path = gwr__sv_cstr("/");
+  get_str(r, m, "path", &p->path, 0);
+  get_str(r, m, "pathType", &type, 1);
+  if (gwr__sv_eq_cstr(type, "Exact"))
+    p->type = GWR_ING_EXACT;
+  else if (gwr__sv_eq_cstr(type, "Prefix"))
+    p->type = GWR_ING_PREFIX;
+  else if (gwr__sv_eq_cstr(type, "ImplementationSpecific"))
+    p->type = GWR_ING_IMPL;
+  else if (!r->failed) {
+    size_t s2 = push_key(r, "pathType");
+    fail(r, field(m, "pathType"), "Unsupported value: must be Exact, Prefix or ImplementationSpecific");
+    pop(r, s2);
+  }
+  b = enter(r, m, "backend", &saved);
+  if (b)
+    read_ing_backend(r, b, &p->backend);
+  else if (!r->failed)
+    fail(r, m, "Required value");
+  pop(r, saved);
+  return !r->failed;
+}
+
+static int read_ing_rule(reader *r, const gwr__node *m, void *elem) {
+  gwr__ing_rule *rule = elem;
+  size_t saved;
+  const gwr__node *http;
+  get_str(r, m, "host", &rule->host, 0);
+  http = enter(r, m, "http", &saved);
+  if (http) {
+    get_obj_list(r, http, "paths", sizeof(gwr__ing_path), (void **)&rule->paths, &rule->path_count,
+                 read_ing_path);
+    if (!r->failed && rule->path_count == 0) fail(r, http, "paths: Required value");
+  }
+  pop(r, saved);
+  return !r->failed;
+}
+
+static int read_ing_tls(reader *r, const gwr__node *m, void *elem) {
+  gwr__ing_tls *t = elem;
+  get_str_list(r, m, "hosts", &t->hosts, &t->host_count);
+  get_str(r, m, "secretName", &t->secret, 0);
+  return !r->failed;
+}
+
+static void read_annotations(reader *r, const gwr__node *obj, gwr__label **out, size_t *count) {
+  size_t saved;
+  const gwr__node *md = enter(r, obj, "metadata", &saved);
+  if (md) read_labels(r, md, "annotations", out, count);
+  pop(r, saved);
+}
+
+static void read_ingress(reader *r, const gwr__node *spec, void *obj) {
+  gwr__ingress *ing = obj;
+  size_t saved;
+  const gwr__node *db;
+  get_str(r, spec, "ingressClassName", &ing->class_name, 0);
+  db = enter(r, spec, "defaultBackend", &saved);
+  if (db) read_ing_backend(r, db, &ing->default_backend);
+  pop(r, saved);
+  get_obj_list(r, spec, "tls", sizeof(gwr__ing_tls), (void **)&ing->tls, &ing->tls_count, read_ing_tls);
+  get_obj_list(r, spec, "rules", sizeof(gwr__ing_rule), (void **)&ing->rules, &ing->rule_count,
+               read_ing_rule);
+}
+
+static void read_ingressclass(reader *r, const gwr__node *spec, void *obj) {
+  gwr__ingressclass *ic = obj;
+  get_str(r, spec, "controller", &ic->controller, 0);
+}
+
 /* ---- dispatch ----------------------------------------------------------------- */
 
 /* Reads a kind's spec into its object (whose first member is its gwr__meta). */
 typedef void (*spec_reader)(reader *r, const gwr__node *spec, void *obj);
 
-enum { K_CLASS, K_GATEWAY, K_ROUTE, K_GRANT, K_SERVICE, K_SECRET, K_NAMESPACE, K_LISTENERSET };
+enum { K_CLASS, K_GATEWAY, K_ROUTE, K_GRANT, K_SERVICE, K_SECRET, K_NAMESPACE, K_LISTENERSET,
+       K_INGRESS, K_INGRESSCLASS };
 #define GW_V1 "gateway.networking.k8s.io/v1"
 #define GW_V1B1 "gateway.networking.k8s.io/v1beta1"
 #define GW_V1A2 "gateway.networking.k8s.io/v1alpha2"
@@ -1148,6 +1261,9 @@ static const struct {
     {"Service", {"v1", NULL, NULL}, sizeof(gwr__service), 1, 0, read_service, K_SERVICE},
     {"Secret", {"v1", NULL, NULL}, sizeof(gwr__plain), 1, 0, NULL, K_SECRET},
     {"Namespace", {"v1", NULL, NULL}, sizeof(gwr__plain), 0, 0, NULL, K_NAMESPACE},
+    {"Ingress", {"networking.k8s.io/v1", NULL, NULL}, sizeof(gwr__ingress), 1, 1, read_ingress, K_INGRESS},
+    {"IngressClass", {"networking.k8s.io/v1", NULL, NULL}, sizeof(gwr__ingressclass), 0, 0,
+     read_ingressclass, K_INGRESSCLASS},
 };
 #define KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -1160,6 +1276,8 @@ static gwr__vec *slot_vec(gwr__model *m, int slot) {
     case K_SERVICE: return &m->services;
     case K_SECRET: return &m->secrets;
     case K_LISTENERSET: return &m->listenersets;
+    case K_INGRESS: return &m->ingresses;
+    case K_INGRESSCLASS: return &m->ingressclasses;
     default: return &m->namespaces;
   }
 }
@@ -1179,6 +1297,8 @@ static const char *validate(reader *r, int slot, void *obj, char *fld, size_t ca
     case K_LISTENERSET: return gwr__validate_listenerset(r->cfg, obj, fld, cap);
     case K_GRANT: return gwr__validate_refgrant(r->cfg, obj, fld, cap);
     case K_SERVICE: return gwr__validate_service(r->cfg, obj, fld, cap);
+    case K_INGRESS: return gwr__validate_ingress(r->cfg, obj, fld, cap);
+    case K_INGRESSCLASS: return gwr__validate_ingressclass(r->cfg, obj, fld, cap);
     default: return NULL;
   }
 }
@@ -1269,7 +1389,19 @@ static void *read_object(reader *r, size_t k, const gwr__node *obj) {
   ((gwr__meta *)o)->kind = kinds[k].kind;
   if (kinds[k].slot == K_ROUTE && strstr(r->kind_version, "alpha")) ((gwr__route *)o)->alpha = 1;
   if (kinds[k].slot == K_SERVICE) ((gwr__service *)o)->type = gwr__sv_cstr("ClusterIP");
-  if (!read_meta(r, obj, o, kinds[k].namespaced) || !kinds[k].read) return o;
+  if (!read_meta(r, obj, o, kinds[k].namespaced)) return o;
+  if (kinds[k].slot == K_INGRESS)
+    read_annotations(r, obj, &((gwr__ingress *)o)->annotations, &((gwr__ingress *)o)->annotation_count);
+  if (kinds[k].slot == K_INGRESSCLASS) {
+    gwr__label *ann = NULL;
+    size_t n = 0, i;
+    read_annotations(r, obj, &ann, &n);
+    for (i = 0; i < n; i++)
+      if (gwr__sv_eq_cstr(ann[i].key, "ingressclass.kubernetes.io/is-default-class") &&
+          gwr__sv_eq_cstr(ann[i].value, "true"))
+        ((gwr__ingressclass *)o)->is_default = 1;
+  }
+  if (!kinds[k].read || r->failed) return o;
   spec = enter(r, obj, "spec", &saved);
   if (!spec && kinds[k].spec_required)
     fail(r, obj, "Required value");

@@ -377,7 +377,12 @@ static void finish(gwr_decision *d, const gwr_table *t, const gwr__entry *e, con
   mv.has_query = s->has_query;
   mv.host = host;
   mv.prefix = e->list == GWR_LIST_PREFIX ? e->path : gwr__sv_make("", 0); /* F21: Pn */
+  mv.path_re = e->path_re;
   d->trule = r;
+  if (r->rule->direct_status) { /* lowered from an Ingress: ingress-nginx answers itself */
+    respond(d, r->rule->direct_status, "ingress-nginx default backend");
+    return;
+  }
   if (gwr__filters_preflight(d, r->filters) || !gwr__filters_apply(d, 0, r->filters, &mv)) return;
   tb = choose_backend(d, t, r);
   if (tb && !gwr__filters_preflight(d, tb->filters)) gwr__filters_apply(d, 1, tb->filters, &mv);

@@ -165,7 +165,10 @@ typedef struct gwr__header_mod {
   size_t remove_count;
 } gwr__header_mod;
 
-enum gwr__pathmod_type { GWR_PATHMOD_NONE = 0, GWR_PATHMOD_FULL, GWR_PATHMOD_PREFIX };
+/* GWR_PATHMOD_CAPTURES exists only in objects lowered from an Ingress
+ * (ingress-nginx rewrite-target with $1..$9): the whole path becomes
+ * `value` with $n replaced by the groups of the matched path regex. */
+enum gwr__pathmod_type { GWR_PATHMOD_NONE = 0, GWR_PATHMOD_FULL, GWR_PATHMOD_PREFIX, GWR_PATHMOD_CAPTURES };
 
 typedef struct gwr__path_mod {
   int type;                     /* enum gwr__pathmod_type */
@@ -178,6 +181,7 @@ typedef struct gwr__redirect {
   gwr__path_mod path;
   uint32_t port;                /* 0 = unset */
   int status;                   /* default 302 */
+  int drop_query;               /* Ingress lowering only: nginx `return` drops the query */
 } gwr__redirect;
 
 typedef struct gwr__rewrite {
@@ -256,6 +260,9 @@ typedef struct gwr__rule {
   /* rule-level problems (unsupported values): the rule is dropped */
   const char *invalid_reason;   /* e.g. "UnsupportedValue"; NULL = valid */
   const char *invalid_message;
+  /* Ingress lowering only (no Gateway API spelling): */
+  int direct_status;            /* answer this status instead of forwarding (0 = no) */
+  const char *origin;           /* "Ingress ns/name spec.rules[0].http.paths[1]", or NULL */
 } gwr__rule;
 
 typedef struct gwr__parentref {
@@ -285,6 +292,7 @@ typedef struct gwr__route {
   gwr__rule *rules;             /* never empty: defaulted */
   size_t rule_count;
   int rejected;
+  const char *origin;           /* lowered from this Ingress ("Ingress ns/name"), or NULL */
 } gwr__route;
 
 /* ---- ReferenceGrant, Service, Secret, Namespace -------------------------- */
@@ -324,6 +332,62 @@ typedef struct gwr__plain { /* Secret, Namespace: metadata only */
   int rejected;
 } gwr__plain;
 
+/* ---- networking.k8s.io/v1 Ingress and IngressClass (digest §10) ----------
+ * Loaded as written; lib/ingress.c lowers them to the Gateway API objects
+ * above with ingress-nginx semantics at compile time. */
+
+enum gwr__ing_path_type { GWR_ING_PREFIX = 0, GWR_ING_EXACT, GWR_ING_IMPL };
+
+typedef struct gwr__ing_backend {
+  int set;
+  int is_resource;              /* resource{apiGroup, kind, name} instead of a Service */
+  gwr__sv service;              /* service.name */
+  uint32_t port;                /* service.port.number; 0 when given by name */
+  gwr__sv port_name;            /* service.port.name */
+  gwr__objref resource;
+} gwr__ing_backend;
+
+typedef struct gwr__ing_path {
+  gwr__sv path;                 /* default "/" */
+  int type;                     /* enum gwr__ing_path_type */
+  gwr__ing_backend backend;
+} gwr__ing_path;
+
+typedef struct gwr__ing_rule {
+  gwr__sv host;                 /* empty = every host */
+  gwr__ing_path *paths;
+  size_t path_count;
+} gwr__ing_rule;
+
+typedef struct gwr__ing_tls {
+  gwr__sv *hosts;
+  size_t host_count;
+  gwr__sv secret;
+} gwr__ing_tls;
+
+typedef struct gwr__ingress {
+  gwr__meta meta;
+  gwr__sv class_name;           /* spec.ingressClassName, else the kubernetes.io/ingress.class annotation */
+  gwr__label *annotations;
+  size_t annotation_count;
+  gwr__ing_backend default_backend;
+  gwr__ing_tls *tls;
+  size_t tls_count;
+  gwr__ing_rule *rules;
+  size_t rule_count;
+  int rejected;
+} gwr__ingress;
+
+typedef struct gwr__ingressclass {
+  gwr__meta meta;
+  gwr__sv controller;           /* spec.controller */
+  int is_default;               /* ingressclass.kubernetes.io/is-default-class: "true" */
+  int rejected;
+} gwr__ingressclass;
+
+/* The value of annotation `key` of an Ingress, or an empty view. */
+gwr__sv gwr__ingress_annotation(const gwr__ingress *ing, const char *key);
+
 /* ---- the whole model ------------------------------------------------------ */
 
 typedef struct gwr__problem {
@@ -339,6 +403,8 @@ typedef struct gwr__model {
   gwr__vec secrets;   /* gwr__plain* */
   gwr__vec namespaces;/* gwr__plain* */
   gwr__vec listenersets; /* gwr__listenerset* */
+  gwr__vec ingresses; /* gwr__ingress* */
+  gwr__vec ingressclasses; /* gwr__ingressclass* */
   gwr__vec problems;  /* gwr__problem */
   size_t skipped;
   size_t objects;

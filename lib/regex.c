@@ -27,6 +27,7 @@ struct gwr__regex_scratch {
   const gwr__alloc *alloc;
   pcre2_general_context *gctx;
   pcre2_match_data *md;
+  pcre2_match_data *groups;     /* 10 pairs: capture rewrites (Ingress) */
 };
 
 static void *env_malloc(size_t size, void *ctx) {
@@ -112,7 +113,8 @@ gwr__regex_scratch *gwr__regex_scratch_new(const gwr__alloc *a) {
   /* its own general context: the scratch must not outlive or depend on a table */
   s->gctx = pcre2_general_context_create(env_malloc, env_free, (void *)a);
   s->md = s->gctx ? pcre2_match_data_create(1, s->gctx) : NULL;
-  if (!s->md) {
+  s->groups = s->gctx ? pcre2_match_data_create(10, s->gctx) : NULL;
+  if (!s->md || !s->groups) {
     gwr__regex_scratch_free(s);
     return NULL;
   }
@@ -122,6 +124,7 @@ gwr__regex_scratch *gwr__regex_scratch_new(const gwr__alloc *a) {
 void gwr__regex_scratch_free(gwr__regex_scratch *s) {
   if (!s) return;
   pcre2_match_data_free(s->md);
+  pcre2_match_data_free(s->groups);
   pcre2_general_context_free(s->gctx);
   gwr__free(s->alloc, s);
 }
@@ -132,4 +135,19 @@ int gwr__regex_match(const gwr__regex_env *env, const gwr__regex *re,
                        s->md, env->mctx);
   /* 0 = matched but the one-pair ovector was too small: still a match */
   return rc >= 0;
+}
+
+int gwr__regex_captures(const gwr__regex_env *env, const gwr__regex *re, gwr__regex_scratch *s,
+                        const char *subject, size_t len, size_t *ov, int max_pairs) {
+  int rc = pcre2_match(re->code, (PCRE2_SPTR)(subject ? subject : ""), len, 0, 0, s->groups, env->mctx);
+  PCRE2_SIZE *v = pcre2_get_ovector_pointer(s->groups);
+  int i, n;
+  if (rc < 0) return -1;
+  n = rc == 0 || rc > max_pairs ? max_pairs : rc;
+  if (n > 10) n = 10;
+  for (i = 0; i < n; i++) {
+    ov[2 * i] = v[2 * i] == PCRE2_UNSET ? (size_t)-1 : (size_t)v[2 * i];
+    ov[2 * i + 1] = v[2 * i + 1] == PCRE2_UNSET ? (size_t)-1 : (size_t)v[2 * i + 1];
+  }
+  return n;
 }

@@ -31,4 +31,10 @@ void gwr__regex_scratch_free(gwr__regex_scratch *s);
 int gwr__regex_match(const gwr__regex_env *env, const gwr__regex *re,
                      gwr__regex_scratch *s, const char *subject, size_t len);
 
+/* The groups of a whole-subject match: ov[2g], ov[2g+1] for g < the
+ * returned count (unset groups: (size_t)-1), at most max_pairs; -1 when
+ * there is no match. Slow path (not used by lookups). */
+int gwr__regex_captures(const gwr__regex_env *env, const gwr__regex *re, gwr__regex_scratch *s,
+                        const char *subject, size_t len, size_t *ov, int max_pairs);
+
 #endif

@@ -3,7 +3,24 @@
  * table.c - public entry points for tables: compile (attach + compile +
  * status render), reference counting, and the status report copy-out.
  */
+#include "ingress.h"
 #include "table.h"
+
+/* Compile, with the config's Ingresses lowered into the table's arena
+ * first (their objects live as long as the table). */
+static int compile_with_ingresses(gwr_table *t, const gwr_config *cfg) {
+  gwr__lowered lw;
+  gwr_config view;
+  int rc;
+  if (cfg->model.ingresses.len == 0) return gwr__compile(t, cfg);
+  rc = gwr__ingress_lower(cfg, &t->arena, &t->alloc, &lw);
+  if (rc != GWR_OK) return rc;
+  view = *cfg;
+  view.model = lw.model;
+  rc = gwr__compile(t, &view);
+  gwr__lowered_free(&lw, &t->alloc);
+  return rc;
+}
 
 static void table_destroy(gwr_table *t) {
   gwr__alloc a = t->alloc;
@@ -31,7 +48,7 @@ int gwr_table_compile(gwr_table **out, const gwr_config *cfg, gwr_error *err) {
   gwr__arena_init(&t->arena, &t->alloc);
   gwr__vec_init(&t->regexes, sizeof(gwr__regex *));
   t->rx = gwr__regex_env_new(&t->alloc, t->opt.regex_match_limit, t->opt.regex_heap_kib);
-  rc = t->rx ? gwr__compile(t, cfg) : GWR_E_NOMEM;
+  rc = t->rx ? compile_with_ingresses(t, cfg) : GWR_E_NOMEM;
   if (rc != GWR_OK) {
     table_destroy(t);
     return gwr__error_set(err, rc, "compile: %s", gwr_strerror(rc));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "ingress.h"
 #include "regex.h"
 
 typedef struct vctx {
@@ -867,5 +868,138 @@ const char *gwr__validate_service(gwr_config *cfg, gwr__service *s, char *field,
                                   size_t cap) {
   vctx v = {cfg, field, cap, NULL};
   check_meta(&v, &s->meta, 1);
+  return v.msg;
+}
+
+/* ---- Ingress and IngressClass (digest §10, ingress-nginx annotations) ------ */
+
+
+/* I4: a precise host, or "*." and a suffix; no IP, no port. */
+static int check_ingress_host(vctx *v, gwr__sv host, const char *at) {
+  if (host.len == 0 || gwr__valid_hostname(host, 1)) return 1;
+  return bad(v, "must be a valid hostname (lowercase, optional leading '*.', no IP, no port)", "%s", at);
+}
+
+static int check_ingress_backend(vctx *v, const gwr__ing_backend *b, const char *at) {
+  if (b->set && !b->is_resource && b->service.len && !dns_label(b->service.ptr, b->service.len))
+    return bad(v, "must be an RFC 1123 label", "%s.service.name", at);
+  return 1;
+}
+
+static int check_ingress_path(vctx *v, const gwr__ingress *ing, const gwr__ing_path *p, size_t i,
+                              size_t j) {
+  char at[96];
+  snprintf(at, sizeof at, "spec.rules[%zu].http.paths[%zu]", i, j);
+  if (p->type != GWR_ING_IMPL && (p->path.len == 0 || p->path.ptr[0] != '/'))
+    return bad(v, "must be an absolute path (start with '/')", "%s.path", at);
+  if (gwr__ingress_wants_regex(ing)) {
+    char err[200];
+    char *re = gwr__ingress_path_regex(v->cfg->arena, p->path);
+    if (!re) return bad(v, "out of memory", "%s.path", at);
+    if (!gwr__regex_check(gwr__sv_cstr(re), v->cfg->opt.regex_max_length, err, sizeof err))
+      return bad(v, gwr__arena_printf(v->cfg->arena, "not a valid regular expression (use-regex): %s", err),
+                 "%s.path", at);
+  }
+  snprintf(at, sizeof at, "spec.rules[%zu].http.paths[%zu].backend", i, j);
+  return check_ingress_backend(v, &p->backend, at);
+}
+
+static int is_int_text(gwr__sv s, long lo, long hi, long *out) {
+  long n = 0;
+  size_t i;
+  if (s.len == 0 || s.len > 9) return 0;
+  for (i = 0; i < s.len; i++) {
+    if (s.ptr[i] < '0' || s.ptr[i] > '9') return 0;
+    n = n * 10 + (s.ptr[i] - '0');
+  }
+  if (out) *out = n;
+  return n >= lo && n <= hi;
+}
+
+static int token_text(gwr__sv s) {
+  size_t i;
+  if (s.len == 0 || s.len > 256) return 0;
+  for (i = 0; i < s.len; i++) {
+    unsigned char c = (unsigned char)s.ptr[i];
+    if (c <= ' ' || c >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", c)) return 0;
+  }
+  return 1;
+}
+
+static int printable_text(gwr__sv s) {
+  size_t i;
+  for (i = 0; i < s.len; i++)
+    if ((unsigned char)s.ptr[i] < ' ' || s.ptr[i] == 0x7f) return 0;
+  return 1;
+}
+
+#define ANN_AT "metadata.annotations[" GWR_NGINX "%s]"
+
+static int check_ingress_annotations(vctx *v, const gwr__ingress *ing) {
+  static const char *const bools[] = {"canary", "ssl-redirect", "force-ssl-redirect", "use-regex", NULL};
+  gwr__sv s;
+  long total = 100, code;
+  size_t i;
+  for (i = 0; bools[i]; i++)
+    if (gwr__ingress_bool(ing, bools[i], 0) < 0) return bad(v, "must be \"true\" or \"false\"", ANN_AT, bools[i]);
+  s = gwr__ingress_annotation(ing, GWR_NGINX "canary-weight-total");
+  if (s.len && !is_int_text(s, 1, 1000000000, &total))
+    return bad(v, "must be a whole number greater than 0", ANN_AT, "canary-weight-total");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "canary-weight");
+  if (s.len && !is_int_text(s, 0, total, NULL))
+    return bad(v, gwr__arena_printf(v->cfg->arena, "must be a whole number from 0 to %ld", total), ANN_AT,
+               "canary-weight");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "canary-by-header");
+  if (s.len && !token_text(s)) return bad(v, "must be a header name", ANN_AT, "canary-by-header");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "canary-by-cookie");
+  if (s.len && !token_text(s)) return bad(v, "must be a cookie name", ANN_AT, "canary-by-cookie");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "canary-by-header-value");
+  if (s.len && !printable_text(s)) return bad(v, "must be printable text", ANN_AT, "canary-by-header-value");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "permanent-redirect");
+  if (s.len && (!printable_text(s) || (strncmp(s.ptr, "http://", 7) && strncmp(s.ptr, "https://", 8)) ||
+                strchr(s.ptr, ' ')))
+    return bad(v, "must be an absolute http:// or https:// URL", ANN_AT, "permanent-redirect");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "permanent-redirect-code");
+  if (s.len && (!is_int_text(s, 300, 308, &code) || code == 304 || code == 305 || code == 306))
+    return bad(v, "must be 300, 301, 302, 303, 307 or 308", ANN_AT, "permanent-redirect-code");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "app-root");
+  if (s.len && (s.ptr[0] != '/' || !printable_text(s) || memchr(s.ptr, ' ', s.len)))
+    return bad(v, "must be a path starting with '/'", ANN_AT, "app-root");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "rewrite-target");
+  if (s.len && (!printable_text(s) || memchr(s.ptr, ' ', s.len)))
+    return bad(v, "must be a path without spaces or control characters", ANN_AT, "rewrite-target");
+  s = gwr__ingress_annotation(ing, GWR_NGINX "upstream-vhost");
+  if (s.len && !gwr__valid_hostname(s, 0)) return bad(v, "must be a hostname", ANN_AT, "upstream-vhost");
+  return 1;
+}
+
+const char *gwr__validate_ingress(gwr_config *cfg, gwr__ingress *ing, char *field, size_t cap) {
+  vctx v = {cfg, field, cap, NULL};
+  size_t i, j;
+  if (!check_meta(&v, &ing->meta, 1)) return v.msg;
+  if (!ing->default_backend.set && ing->rule_count == 0)
+    return bad(&v, "either defaultBackend or rules must be specified", "spec"), v.msg;
+  if (!check_ingress_backend(&v, &ing->default_backend, "spec.defaultBackend")) return v.msg;
+  for (i = 0; i < ing->rule_count; i++) {
+    char at[64];
+    snprintf(at, sizeof at, "spec.rules[%zu].host", i);
+    if (!check_ingress_host(&v, ing->rules[i].host, at)) return v.msg;
+    for (j = 0; j < ing->rules[i].path_count; j++)
+      if (!check_ingress_path(&v, ing, &ing->rules[i].paths[j], i, j)) return v.msg;
+  }
+  for (i = 0; i < ing->tls_count; i++)
+    for (j = 0; j < ing->tls[i].host_count; j++) {
+      char at[64];
+      snprintf(at, sizeof at, "spec.tls[%zu].hosts[%zu]", i, j);
+      if (!check_ingress_host(&v, ing->tls[i].hosts[j], at)) return v.msg;
+    }
+  check_ingress_annotations(&v, ing);
+  return v.msg;
+}
+
+const char *gwr__validate_ingressclass(gwr_config *cfg, gwr__ingressclass *ic, char *field, size_t cap) {
+  vctx v = {cfg, field, cap, NULL};
+  if (check_meta(&v, &ic->meta, 0) && ic->controller.len && !valid_controller(ic->controller))
+    bad(&v, "must be a domain-prefixed path (example.net/controller)", "spec.controller");
   return v.msg;
 }
