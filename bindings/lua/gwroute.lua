@@ -66,7 +66,7 @@ enum {
 };
 enum {
   GWR_COUNT_OBJECTS = 1, GWR_COUNT_SKIPPED = 2, GWR_COUNT_PROBLEMS = 3,
-  GWR_COUNT_REPLACED = 4
+  GWR_COUNT_REPLACED = 4, GWR_COUNT_INGRESSES = 5
 };
 enum {
   GWR_OPT_REGEX_ORDER = 1, GWR_OPT_REGEX_MATCH_LIMIT = 2,
@@ -151,6 +151,24 @@ int gwr_decision_list_str(const gwr_decision *d, int32_t list, size_t index,
                           int32_t field, gwr_str *out);
 int64_t gwr_decision_list_int(const gwr_decision *d, int32_t list, size_t index,
                               int32_t field);
+
+/* 11. Tooling (1.1) */
+enum { GWR_FORMAT_TEXT = 0, GWR_FORMAT_JSON = 1 };
+enum { GWR_CHECK_JSON = 1, GWR_CHECK_COVERAGE = 2, GWR_CHECK_EXPLAIN = 4 };
+typedef struct gwr_check_summary {
+  size_t struct_size;
+  uint32_t tests;
+  uint32_t failed;
+  uint32_t rules;
+  uint32_t rules_hit;
+  uint32_t matches;
+  uint32_t matches_hit;
+  uint32_t coverage_permille;
+} gwr_check_summary;
+void gwr_report_free(char *report);
+int gwr_check(const gwr_table *t, const char *tests, size_t tests_len,
+              int32_t flags, char **report, gwr_check_summary *summary,
+              gwr_error *err);
 ]]
 
 local M = { _VERSION = "1.0.0" }
@@ -649,6 +667,35 @@ function Table:status()
   local rc = C.gwr_table_status_json(t, buf, cap, needed)
   if rc ~= K.GWR_OK then return nil, make_error(rc) end
   return ffi.string(buf, needed[0])
+end
+
+-- Run route tests (YAML or JSON text, docs/check.md) against the table.
+-- opts = {coverage = bool, json = bool, explain = bool}. Returns the report
+-- (text, or a JSON document as a string) and a summary table {tests,
+-- failed, rules, rules_hit, matches, matches_hit, coverage_permille};
+-- failing tests are not an error. A test file that cannot be read gives
+-- nil, err (err.message names the field path, err.line the line).
+function Table:check(text, opts)
+  local t = handles(self)
+  opts = opts or {}
+  local flags = 0
+  if opts.json then flags = flags + K.GWR_CHECK_JSON end
+  if opts.coverage then flags = flags + K.GWR_CHECK_COVERAGE end
+  if opts.explain then flags = flags + K.GWR_CHECK_EXPLAIN end
+  local summary = ffi.new("gwr_check_summary")
+  summary.struct_size = ffi.sizeof("gwr_check_summary")
+  local report = ffi.new("char *[1]")
+  local e = new_error()
+  local rc = C.gwr_check(t, text, #text, flags, report, summary, e)
+  if rc ~= K.GWR_OK then return nil, make_error(rc, e) end
+  local out = ffi.string(report[0])
+  C.gwr_report_free(report[0])
+  return out, {
+    tests = summary.tests, failed = summary.failed,
+    rules = summary.rules, rules_hit = summary.rules_hit,
+    matches = summary.matches, matches_hit = summary.matches_hit,
+    coverage_permille = summary.coverage_permille,
+  }
 end
 
 -- Free the table and its decision now rather than at garbage collection.

@@ -241,6 +241,8 @@ local LAYOUT = {
   gwr_request = { "struct_size", "gateway", "port", "protocol", "sni", "method",
                   "scheme", "host", "path", "headers", "header_count", "key",
                   "choice" },
+  gwr_check_summary = { "struct_size", "tests", "failed", "rules", "rules_hit",
+                        "matches", "matches_hit", "coverage_permille" },
 }
 
 local function constant_names()
@@ -487,6 +489,37 @@ test("status: JSON report", function()
   local report = json_decode(s)
   check(report.routes and report.gateways, "routes and gateways")
   eq(routes:status(), s, "stable")
+end)
+
+test("check: the seed demo's route tests pass with full coverage", function()
+  local t = assert(gwroute.load_path(ROOT .. "/examples/manifests"))
+  local report, s = t:check(read_file(ROOT .. "/tests/check/seed.yaml"), { coverage = true })
+  check(report, tostring(s))
+  eq(s.tests, 19, "tests")
+  eq(s.failed, 0, "failed")
+  eq(s.rules, 12, "rules")
+  eq(s.rules_hit, 12, "rules_hit")
+  eq(s.matches, 12, "matches")
+  eq(s.matches_hit, 12, "matches_hit")
+  eq(s.coverage_permille, 1000, "coverage_permille")
+  check(not report:find("FAIL", 1, true), report)
+  t:close()
+end)
+
+test("check: failing tests and schema errors", function()
+  local t = assert(gwroute.load_path(ROOT .. "/examples/manifests"))
+  local report, s = t:check(read_file(ROOT .. "/tests/check/seed-failing.yaml"))
+  eq(s.tests, 5, "tests")
+  eq(s.failed, 4, "failed")
+  eq(s.coverage_permille, 333, "coverage_permille")
+  check(report:find("  expected backend api-v1, got default/api-v2:8080\n", 1, true), report)
+  local json = assert(t:check(read_file(ROOT .. "/tests/check/seed-failing.yaml"), { json = true }))
+  eq(json_decode(json).summary.failed, 4, "JSON summary")
+  local none, err = t:check("tests:\n- expect:\n    statsu: 200\n")
+  eq(none, nil, "report of a bad file")
+  eq(err.message, "tests[0].expect.statsu: unknown field", "message")
+  eq(err.line, 3, "line")
+  t:close()
 end)
 
 test("close and garbage collection", function()

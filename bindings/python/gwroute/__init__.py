@@ -852,6 +852,38 @@ class Table:
             session_persistence=r.session(),
             extension_refs=r.extension_refs())
 
+    def check(self, tests_text, coverage=False, json=False, explain=False):
+        """Run route tests (docs/check.md) against this table.
+
+        tests_text: the test file as str or bytes (YAML or JSON). coverage:
+        list the match entries no test exercised; json: the report as a JSON
+        document (str, not parsed); explain: explain each failing test.
+        Returns (report, summary) where summary is a dict with tests, failed,
+        rules, rules_hit, matches, matches_hit and coverage_permille. Failing
+        tests are not an error; a test file that cannot be read raises
+        ParseError or SchemaError (with line and the field path in message).
+        """
+        text = _bytes(tests_text)
+        flags = ((_ffi.CHECK_COVERAGE if coverage else 0)
+                 | (_ffi.CHECK_JSON if json else 0)
+                 | (_ffi.CHECK_EXPLAIN if explain else 0))
+        summary = _ffi.CheckSummary(ctypes.sizeof(_ffi.CheckSummary))
+        report = ctypes.c_void_p()
+        err = _ffi.new_error()
+        table = self._acquire()
+        try:
+            status = _lib.gwr_check(table, text, len(text), flags, byref(report),
+                                    byref(summary), byref(err))
+        finally:
+            _lib.gwr_table_unref(table)
+        _check(status, err)
+        try:
+            out = _text(ctypes.string_at(report.value)) if report.value else ""
+        finally:
+            _lib.gwr_report_free(report)
+        return out, {name: getattr(summary, name)
+                     for name, _ in _ffi.CheckSummary._fields_[1:]}
+
     def status(self):
         """The status report (routes, gateways, listenersets, rejected) as
         parsed JSON (DESIGN.md "Status")."""

@@ -155,6 +155,24 @@ class Request(Structure):
         + [("choice", c_uint64)])
 
 
+# ---- tooling (1.1) -----------------------------------------------------------
+CHECK_JSON, CHECK_COVERAGE, CHECK_EXPLAIN = 1, 2, 4
+
+
+class CheckSummary(Structure):
+    """struct gwr_check_summary; struct_size must be ctypes.sizeof(CheckSummary)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("tests", c_uint32),
+        ("failed", c_uint32),
+        ("rules", c_uint32),
+        ("rules_hit", c_uint32),
+        ("matches", c_uint32),
+        ("matches_hit", c_uint32),
+        ("coverage_permille", c_uint32),
+    ]
+
+
 # ---- prototypes: one table; handles are opaque void pointers ----------------
 _P = c_void_p
 _PROTOTYPES = {
@@ -187,6 +205,9 @@ _PROTOTYPES = {
     "gwr_headers_apply": (c_int, [_P, c_int32, POINTER(InHeader), c_size_t,
                                   POINTER(OutHeader), c_size_t,
                                   POINTER(c_size_t)]),
+    "gwr_report_free": (None, [c_void_p]),
+    "gwr_check": (c_int, [_P, c_char_p, c_size_t, c_int32, POINTER(c_void_p),
+                          POINTER(CheckSummary), POINTER(Error)]),
 }
 
 
