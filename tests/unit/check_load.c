@@ -89,14 +89,15 @@ START_TEST(kinds_every_kind_loads) {
 }
 END_TEST
 
-/* gwroute.h: other kinds (and unknown versions of known kinds) are counted
+/* gwroute.h: other kinds (and unknown versions of known kinds, such as the
+ * retired networking.k8s.io/v1beta1 Ingress) are counted
  * as skipped and ignored. */
 START_TEST(kinds_others_skipped) {
   tu_ctx *c = tu_new();
   tu_add(c, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: default}\ndata: {a: b}\n---\n"
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: 42\n---\n"
             "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: GRPCRoute\nmetadata: {name: g, namespace: default}\n---\n"
-            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n---\n"
+            "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: i}\n---\n"
             "apiVersion: gateway.networking.k8s.io/v1alpha1\nkind: HTTPRoute\nmetadata: {name: old}\n---\n"
             "apiVersion: example.com/v1\nkind: Service\nmetadata: {name: s}\n---\n"
             TU_GW_HTTP);
