@@ -443,6 +443,35 @@ START_TEST(conversion_notes_what_it_cannot_say) {
 }
 END_TEST
 
+/* diff proves each exact conversion and catches each inexact one */
+START_TEST(diff_between_ingresses_and_conversion) {
+  static const char *const exact[] = {PLAIN, REGEX_HOST, TLS_SET, CANARY, CANARY_VALUE};
+  size_t s, differences = 99;
+  char *report = NULL;
+  for (s = 0; s < sizeof exact / sizeof exact[0]; s++) {
+    tu_ctx *a = tu_build(exact[s]), *b = converted(a, NULL);
+    ck_assert_int_eq(gwr_diff(a->table, b->table, GWR_FORMAT_TEXT, &report, &differences), GWR_OK);
+    ck_assert_msg(differences == 0, "set %zu: %zu differences:\n%s", s, differences, report);
+    gwr_report_free(report);
+    tu_free(b);
+    tu_free(a);
+  }
+  { /* capture rewrites, query-dropping redirects, the per-host 404 */
+    const char *const inexact[] = {rewrites, redirects, defaults};
+    static const char *const shows[] = {"/something", "old.example.com", "strict.example.com"};
+    for (s = 0; s < 3; s++) {
+      tu_ctx *a = tu_build(inexact[s]), *b = converted(a, NULL);
+      ck_assert_int_eq(gwr_diff(a->table, b->table, GWR_FORMAT_TEXT, &report, &differences), GWR_OK);
+      ck_assert_uint_gt(differences, 0);
+      ck_assert_msg(strstr(report, shows[s]) != NULL, "set %zu: report lacks %s", s, shows[s]);
+      gwr_report_free(report);
+      tu_free(b);
+      tu_free(a);
+    }
+  }
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("ingress");
   TCase *t = tcase_create("ingress");
@@ -459,6 +488,7 @@ static Suite *suite(void) {
   tcase_add_test(t, invalid_ingresses_are_rejected_with_field_paths);
   tcase_add_test(t, conversion_routes_like_the_ingresses);
   tcase_add_test(t, conversion_notes_what_it_cannot_say);
+  tcase_add_test(t, diff_between_ingresses_and_conversion);
   suite_add_tcase(s, t);
   return s;
 }
