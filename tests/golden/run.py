@@ -48,6 +48,15 @@ and any of
       several backends with " & " measures the decisions that contain all
       of them. A mirror backend named in no key must not occur at all.
       tolerance defaults to 0.03.
+  explain.json
+      a list of {"request": R, "headers": ["Name: value", ...],
+       "expect_text_contains": ["...", ...], "expect_json_subset": {...}}.
+      R is a request object (the request-line format of `gwroute route`) or a
+      "[METHOD] URL" string. Each item runs `gwroute explain -f CONFIG
+      [-H header]... R` and the same with --json: every text phrase must occur
+      in the text report, the JSON report must parse, must say
+      "consistent": true and must match expect_json_subset by the UNORDERED
+      subset rule. Only "request" is required.
   exit
       the expected exit status of every gwroute command the case runs
       (default 0).
@@ -555,6 +564,55 @@ def check_distribution(ctx, case_dir, config, expected_rc):
 
 
 # --------------------------------------------------------------------------
+# explain.json: `gwroute explain` on requests, text phrases and a JSON subset
+
+def _explain_args(ctx, config, item, json_form):
+    args = [ctx.gwroute, "explain", "-f", config]
+    if json_form:
+        args.append("--json")
+    for h in item.get("headers", []):
+        args += ["-H", h]
+    req = item["request"]
+    args.append(req if isinstance(req, str) else json.dumps(req))
+    return args
+
+
+def check_explain(ctx, case_dir, config, expected_rc):
+    path = os.path.join(case_dir, "explain.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            items = json.load(f)
+    except ValueError as e:
+        raise CaseFailure("explain.json: invalid JSON: %s" % e)
+    if not isinstance(items, list) or not items:
+        raise CaseFailure("explain.json: expected a non-empty list")
+    for k, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("request"), (dict, str)):
+            raise CaseFailure("explain.json[%d]: \"request\" must be an object or a string" % k)
+        what = "explain.json[%d] (%s)" % (k, _show(item["request"], 80))
+        rc, stdout, stderr = run_gwroute(_explain_args(ctx, config, item, False), case_dir)
+        check_exit("explain " + what, rc, stderr, expected_rc)
+        for phrase in item.get("expect_text_contains", []):
+            if phrase not in stdout:
+                raise CaseFailure("%s: text lacks %s:\n%s" % (what, _show(phrase), stdout))
+        if "INCONSISTENT" in stdout:
+            raise CaseFailure("%s: INCONSISTENT in the text report" % what)
+        rc, stdout, stderr = run_gwroute(_explain_args(ctx, config, item, True), case_dir)
+        check_exit("explain --json " + what, rc, stderr, expected_rc)
+        if rc != 0:
+            continue
+        try:
+            actual = json.loads(stdout)
+        except ValueError as e:
+            raise CaseFailure("%s: --json output is not JSON (%s)" % (what, e))
+        if actual.get("consistent") is not True:
+            raise CaseFailure("%s: \"consistent\" is not true" % what)
+        diff = compare(item.get("expect_json_subset", {}), actual, "$", unordered=True)
+        if diff:
+            raise CaseFailure("%s: %s" % (what, diff))
+
+
+# --------------------------------------------------------------------------
 # cases
 
 class Context:
@@ -612,9 +670,12 @@ def run_case(ctx, case_dir, update):
         ran = True
     elif has("headers.jsonl") and not has("requests.jsonl"):
         raise CaseFailure("headers.jsonl without requests.jsonl")
+    if has("explain.json"):
+        check_explain(ctx, case_dir, config, expected_rc)
+        ran = True
     if not ran:
         raise CaseFailure("nothing to check (no requests.jsonl, status.json, "
-                          "distribution.json or mirror_distribution.json)")
+                          "distribution.json, mirror_distribution.json or explain.json)")
 
 
 def discover():
