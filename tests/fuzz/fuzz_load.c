@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_load.c - any bytes as a configuration text (YAML or JSON): load,
- * compile, render the status report and route a few requests. Nothing may
- * crash, leak or hang, whatever the text.
+ * compile, render the status report, route a few requests, run the tools
+ * (explain, lint, diff, check with the text as a test file) and convert its
+ * Ingresses. Nothing may crash, leak or hang, whatever the text.
  */
 #include <stdlib.h>
 
@@ -29,6 +30,29 @@ static void route_some(gwr_table *t) {
   gwr_decision_free(d);
 }
 
+/* The tooling on the same table: explain, lint, diff against itself (no
+ * difference may ever be found), and the input once more as a test file. */
+static void tools(gwr_table *t, const uint8_t *data, size_t size) {
+  gwr_request r = GWR_REQUEST_INIT;
+  gwr_check_summary summary = {sizeof(gwr_check_summary), 0, 0, 0, 0, 0, 0, 0};
+  char *report = NULL;
+  size_t n = 0;
+  r.host = fz_cstr("a.example.com");
+  r.path = fz_cstr("/api/v1?q=1");
+  if (gwr_explain(t, &r, GWR_FORMAT_JSON, &report) == GWR_OK) gwr_report_free(report);
+  r.protocol = GWR_PROTOCOL_GRPC;
+  if (gwr_explain(t, &r, GWR_FORMAT_TEXT, &report) == GWR_OK) gwr_report_free(report);
+  if (gwr_lint(t, GWR_FORMAT_JSON, &report, &n) == GWR_OK) gwr_report_free(report);
+  if (gwr_diff(t, t, GWR_FORMAT_TEXT, &report, &n) == GWR_OK) {
+    gwr_report_free(report);
+    if (n != 0) abort(); /* a table routes like itself */
+  }
+  report = NULL;
+  if (gwr_check(t, (const char *)data, size, GWR_CHECK_COVERAGE | GWR_CHECK_EXPLAIN, &report, &summary,
+                NULL) == GWR_OK)
+    gwr_report_free(report);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   gwr_config *cfg;
   gwr_table *t;
@@ -43,7 +67,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (buf && gwr_table_status_json(t, buf, need + 1, NULL) != GWR_OK) abort();
     free(buf);
     route_some(t);
+    tools(t, data, size);
     gwr_table_unref(t);
+  }
+  {
+    char *yaml = NULL, *notes = NULL;
+    if (gwr_config_convert(cfg, &yaml, &notes, NULL) == GWR_OK) {
+      gwr_report_free(yaml);
+      gwr_report_free(notes);
+    }
   }
   gwr_config_free(cfg);
   return 0;
