@@ -45,3 +45,24 @@ for g in d["gateways"]:
         print("listener %s/%s/%s: attachedRoutes=%d" % (g["namespace"], g["name"], l["name"], l["attachedRoutes"]))
 for x in d["rejected"]:
     print("rejected: %s (%s:%d)" % (x["message"], x["file"], x["line"]))'
+echo
+echo "== gwroute explain: why does GET http://api.example.com/v2/users go where it goes?"
+"$build/gwroute" explain -f "$top/examples/manifests" 'GET http://api.example.com/v2/users' 2>/dev/null
+echo
+echo "== gwroute check: the seed's route tests, with coverage"
+"$build/gwroute" check -f "$top/examples/manifests" --tests "$top/tests/check/seed.yaml" --coverage 2>/dev/null | tail -3
+echo
+echo "== gwroute lint: the seed demo (expect no findings)"
+"$build/gwroute" lint -f "$top/examples/manifests" 2>/dev/null
+echo
+echo "== Ingress migration: the seed article's annotated Ingress (examples/ingress)"
+tmp=$(mktemp -d)
+"$build/gwroute" convert -f "$top/examples/ingress" >"$tmp/converted.yaml" 2>"$tmp/notes.txt"
+echo "converted: $(grep -c '^kind:' "$tmp/converted.yaml") Gateway API objects; notes (not converted):"
+sed 's/^/  /' "$tmp/notes.txt"
+echo "gwroute diff -f examples/ingress -f2 converted.yaml:"
+"$build/gwroute" diff -f "$top/examples/ingress" -f2 "$tmp/converted.yaml" | tail -1
+echo "the same after sending /v2 to api-v1 in the conversion:"
+sed 's/name: "api-v2"/name: "api-v1"/' "$tmp/converted.yaml" >"$tmp/planted.yaml"
+"$build/gwroute" diff -f "$top/examples/ingress" -f2 "$tmp/planted.yaml" | grep -E '^  (GET|POST) |differ' || true
+rm -rf "$tmp"
