@@ -32,4 +32,4 @@ if [ $rc -ne 0 ]; then
   echo "FAIL: abidiff exit $rc: the ABI of $lib differs from tests/abi/libgwroute.abi" >&2
   exit 1
 fi
-echo "abidiff: $lib matches the 1.0 baseline"
+echo "abidiff: $lib matches the committed baseline (1.0 + 1.1)"
