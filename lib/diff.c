@@ -1237,26 +1237,6 @@ typedef struct dctx {
   gwr__buf tmp, tmp2;
 } dctx;
 
-static const char *action_name(int32_t a) {
-  switch (a) {
-    case GWR_ACTION_FORWARD: return "forward";
-    case GWR_ACTION_REDIRECT: return "redirect";
-    case GWR_ACTION_RESPOND: return "respond";
-    case GWR_ACTION_REJECT: return "reject";
-    default: return "none";
-  }
-}
-
-static const char *proto_name(int32_t p) {
-  switch (p) {
-    case GWR_PROTOCOL_GRPC: return "grpc";
-    case GWR_PROTOCOL_TLS: return "tls";
-    case GWR_PROTOCOL_TCP: return "tcp";
-    case GWR_PROTOCOL_UDP: return "udp";
-    default: return "http";
-  }
-}
-
 static const char *gateway_key(const dctx *c, size_t pair_index, int side) {
   uint32_t g = c->pairs[pair_index].g[side];
   return g == GWR_NONE ? "" : c->t[side]->gateways[g].key;
@@ -1267,7 +1247,7 @@ static void put_request_text(gwr__buf *b, const dctx *c, const rq *r) {
   size_t i;
   if (c->multi) gwr__buf_printf(b, "gateway %s: ", gateway_key(c, r->pair, 0));
   if (r->proto >= GWR_PROTOCOL_TLS) {
-    gwr__buf_printf(b, "%s port %u", proto_name(r->proto), (unsigned)r->port);
+    gwr__buf_printf(b, "%s port %u", gwr__request_protocol_name(r->proto), (unsigned)r->port);
     if (r->sni.len) {
       gwr__buf_puts(b, " sni ");
       gwr__buf_text_sv(b, r->sni);
@@ -1306,7 +1286,7 @@ static void put_slist_text(gwr__buf *b, const char *label, const slist *l) {
  * pass the request through read alike and group together. */
 static void put_outcome_text(gwr__buf *b, const outcome *o, const rq *r, unsigned fields) {
   size_t i;
-  gwr__buf_puts(b, action_name(o->action));
+  gwr__buf_puts(b, gwr__action_name(o->action));
   if (o->rc != GWR_OK) gwr__buf_printf(b, " (error: %s)", o->reason);
   if (o->status) gwr__buf_printf(b, " %d", (int)o->status);
   if (o->grpc_status >= 0) gwr__buf_printf(b, " grpc-status %d", (int)o->grpc_status);
@@ -1377,7 +1357,7 @@ static void put_opt_json(gwr__buf *b, const char *s) {
 static void put_outcome_json(gwr__buf *b, const outcome *o) {
   size_t i;
   gwr__buf_printf(b, "{\"action\":\"%s\",\"status\":%d,\"grpc_status\":%d,\"reason\":",
-                  action_name(o->action), (int)o->status, (int)o->grpc_status);
+                  gwr__action_name(o->action), (int)o->status, (int)o->grpc_status);
   put_opt_json(b, o->reason);
   gwr__buf_puts(b, ",\"backends\":");
   if (!o->has_dist) {
@@ -1419,7 +1399,7 @@ static void put_request_json(gwr__buf *b, const dctx *c, const rq *r) {
   gwr__buf_json_str(b, gateway_key(c, r->pair, 0), strlen(gateway_key(c, r->pair, 0)));
   gwr__buf_puts(b, ",\"gateway_new\":");
   gwr__buf_json_str(b, gateway_key(c, r->pair, 1), strlen(gateway_key(c, r->pair, 1)));
-  gwr__buf_printf(b, ",\"protocol\":\"%s\",\"port\":%u,\"scheme\":", proto_name(r->proto),
+  gwr__buf_printf(b, ",\"protocol\":\"%s\",\"port\":%u,\"scheme\":", gwr__request_protocol_name(r->proto),
                   (unsigned)r->port);
   gwr__buf_json_sv(b, r->scheme);
   gwr__buf_puts(b, ",\"sni\":");

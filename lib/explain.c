@@ -300,16 +300,6 @@ static const char *proto_name(int p) {
   }
 }
 
-static const char *action_name(int32_t a) {
-  switch (a) {
-    case GWR_ACTION_FORWARD: return "forward";
-    case GWR_ACTION_REDIRECT: return "redirect";
-    case GWR_ACTION_RESPOND: return "respond";
-    case GWR_ACTION_REJECT: return "reject";
-    default: return "none";
-  }
-}
-
 static const gwr__att_route *route_of(const xctx *x, const cand *c) {
   return &x->t->att.routes[c->e->route];
 }
@@ -1488,7 +1478,7 @@ static void render_decision(xctx *x) {
   if (x->json) {
     int f = 1;
     gwr__buf_puts(x->out, ",\"decision\":{");
-    jstr_key(x, &f, "action", gwr__sv_cstr(action_name(d->action)));
+    jstr_key(x, &f, "action", gwr__sv_cstr(gwr__action_name(d->action)));
     jnum_key(x, &f, "status", d->status);
     jnum_key(x, &f, "grpc_status", d->grpc_status);
     jstr_key(x, &f, "reason", gwr__sv_cstr(d->reason));
@@ -1524,7 +1514,7 @@ static void render_decision(xctx *x) {
     gwr__buf_puts(x->out, "}");
     return;
   }
-  gwr__buf_printf(x->out, "decision %s", action_name(d->action));
+  gwr__buf_printf(x->out, "decision %s", gwr__action_name(d->action));
   if (d->action == GWR_ACTION_FORWARD && d->backend && d->backend->b) {
     tmp_reset(x);
     phrase_objref(x, &d->backend->b->ref);

@@ -1460,26 +1460,6 @@ static int finding_cmp(const void *x, const void *y) {
   return a->seq < b->seq ? -1 : (a->seq > b->seq);
 }
 
-static const char *protocol_name(int32_t p) {
-  switch (p) {
-    case GWR_PROTOCOL_GRPC: return "grpc";
-    case GWR_PROTOCOL_TLS: return "tls";
-    case GWR_PROTOCOL_TCP: return "tcp";
-    case GWR_PROTOCOL_UDP: return "udp";
-    default: return "http";
-  }
-}
-
-static const char *action_name(int a) {
-  switch (a) {
-    case GWR_ACTION_FORWARD: return "forward";
-    case GWR_ACTION_REDIRECT: return "redirect";
-    case GWR_ACTION_RESPOND: return "respond";
-    case GWR_ACTION_REJECT: return "reject";
-    default: return "none";
-  }
-}
-
 static void text_example(gwr__buf *b, const lint_example *ex) {
   size_t i;
   int default_port = (strcmp(ex->scheme, "https") == 0 && ex->port == 443) ||
@@ -1514,7 +1494,7 @@ static void text_example(gwr__buf *b, const lint_example *ex) {
   } else if (ex->action == GWR_ACTION_RESPOND) {
     gwr__buf_printf(b, " -> %d", ex->status);
   } else {
-    gwr__buf_printf(b, " -> %s", action_name(ex->action));
+    gwr__buf_printf(b, " -> %s", gwr__action_name(ex->action));
   }
   gwr__buf_puts(b, "\n");
 }
@@ -1589,7 +1569,7 @@ static void render_json(gwr__buf *b, const finding *fs, size_t n, size_t errors,
     gwr__buf_puts(b, "{\"gateway\":");
     json_cstr(b, ex->gateway);
     gwr__buf_printf(b, ",\"port\":%u,\"protocol\":\"%s\",\"scheme\":", (unsigned)ex->port,
-                    protocol_name(ex->protocol));
+                    gwr__request_protocol_name(ex->protocol));
     json_cstr(b, ex->scheme);
     gwr__buf_puts(b, ",\"host\":");
     json_cstr(b, ex->host);
@@ -1610,9 +1590,9 @@ static void render_json(gwr__buf *b, const finding *fs, size_t n, size_t errors,
       gwr__buf_puts(b, "{\"route\":");
       json_cstr(b, ex->route);
       gwr__buf_printf(b, ",\"rule\":%d,\"match\":%d,\"action\":\"%s\"", ex->rule, ex->match,
-                      action_name(ex->action));
+                      gwr__action_name(ex->action));
     } else {
-      gwr__buf_printf(b, "{\"route\":null,\"action\":\"%s\"", action_name(ex->action));
+      gwr__buf_printf(b, "{\"route\":null,\"action\":\"%s\"", gwr__action_name(ex->action));
     }
     if (ex->action == GWR_ACTION_RESPOND) gwr__buf_printf(b, ",\"status\":%d", ex->status);
     gwr__buf_puts(b, "}}");

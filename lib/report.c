@@ -166,3 +166,23 @@ void gwr_report_free(char *report) {
   a = h->alloc;
   gwr__free(&a, h);
 }
+
+const char *gwr__action_name(int32_t action) {
+  switch (action) {
+    case GWR_ACTION_FORWARD: return "forward";
+    case GWR_ACTION_REDIRECT: return "redirect";
+    case GWR_ACTION_RESPOND: return "respond";
+    case GWR_ACTION_REJECT: return "reject";
+    default: return "none";
+  }
+}
+
+const char *gwr__request_protocol_name(int32_t protocol) {
+  switch (protocol) {
+    case GWR_PROTOCOL_GRPC: return "grpc";
+    case GWR_PROTOCOL_TLS: return "tls";
+    case GWR_PROTOCOL_TCP: return "tcp";
+    case GWR_PROTOCOL_UDP: return "udp";
+    default: return "http";
+  }
+}

@@ -32,6 +32,12 @@ void gwr__buf_text_sv(gwr__buf *b, gwr__sv s);
  * or GWR_E_NOMEM (the buffer is freed either way). */
 int gwr__buf_finish(gwr__buf *b, char **out);
 
+/* Names the tools print: "forward", "redirect", "respond", "reject",
+ * "none"; and a request protocol (GWR_PROTOCOL_*): "http", "grpc", "tls",
+ * "tcp", "udp". */
+const char *gwr__action_name(int32_t action);
+const char *gwr__request_protocol_name(int32_t protocol);
+
 /* explain.c: append the explanation of one request (format GWR_FORMAT_*). */
 int gwr__explain_render(gwr__buf *b, const gwr_table *t, const gwr_request *req, int format);
 
