@@ -110,6 +110,7 @@ static int compile_rules(cctx *c) {
       at += trule_size(rule->backend_count);
       tr->backend_count = (uint32_t)rule->backend_count;
       tr->rule = &ar->r->rules[i];
+      tr->direct_status = (uint32_t)tr->rule->direct_status;
       if (gwr__filters_compile(&tr->filters, c->ar, tr->rule->filters, tr->rule->filter_count, rule,
                                k * 64) != GWR_OK ||
           compile_backends(c, tr, rule, k * 64) != GWR_OK)

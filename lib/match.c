@@ -379,8 +379,8 @@ static void finish(gwr_decision *d, const gwr_table *t, const gwr__entry *e, con
   mv.prefix = e->list == GWR_LIST_PREFIX ? e->path : gwr__sv_make("", 0); /* F21: Pn */
   mv.path_re = e->path_re;
   d->trule = r;
-  if (r->rule->direct_status) { /* lowered from an Ingress: ingress-nginx answers itself */
-    respond(d, r->rule->direct_status, "ingress-nginx default backend");
+  if (r->direct_status) { /* lowered from an Ingress: ingress-nginx answers itself */
+    respond(d, (int)r->direct_status, "ingress-nginx default backend");
     return;
   }
   if (gwr__filters_preflight(d, r->filters) || !gwr__filters_apply(d, 0, r->filters, &mv)) return;

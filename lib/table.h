@@ -122,7 +122,7 @@ typedef struct gwr__trule {
   const gwr__rule *rule;        /* timeouts, retry, sessionPersistence */
   const gwr__tfilters *filters; /* rule-level filters; never NULL */
   uint32_t backend_count;
-  uint32_t reserved;
+  uint32_t direct_status;       /* Ingress lowering: answer this status (0 = forward) */
   gwr__tbackend backends[];     /* backend_count of them */
 } gwr__trule;
 
