@@ -55,6 +55,13 @@ int gwr__ingress_wants_regex(const gwr__ingress *ing) {
   return gwr__ingress_bool(ing, "use-regex", 0) == 1 || nginx_value(ing, "rewrite-target").len > 0;
 }
 
+/* ingress-nginx rewrites a location only when its target differs from
+ * its path (`rewrite-target: /` on path "/" rewrites nothing). */
+static int path_rewrites(const gwr__ingress *ing, const gwr__ing_path *p) {
+  gwr__sv target = nginx_value(ing, "rewrite-target");
+  return target.len > 0 && !gwr__sv_eq(target, p->path);
+}
+
 char *gwr__ingress_path_regex(gwr__arena *ar, gwr__sv path) {
   return gwr__arena_printf(ar, "(?i)(?:%.*s).*", (int)path.len, path.ptr);
 }
@@ -213,10 +220,13 @@ static int gather_hosts(lctx *c) {
     for (r = 0; r < ing->rule_count; r++) {
       host_info *h = add_host(c, ing->rules[r].host, ing);
       if (h->host.len == 0) c->catch_all = 1;
-      if (gwr__ingress_wants_regex(ing)) h->regex = 1;
       if (app_root.len && !h->app_root.len) h->app_root = app_root;
-      for (p = 0; p < ing->rules[r].path_count; p++)
-        if (is_root(&ing->rules[r].paths[p])) h->has_root = 1;
+      for (p = 0; p < ing->rules[r].path_count; p++) {
+        const gwr__ing_path *ip = &ing->rules[r].paths[p];
+        if (is_root(ip)) h->has_root = 1;
+        /* enforceRegex: a location of the host uses regex or rewrites */
+        if (gwr__ingress_bool(ing, "use-regex", 0) == 1 || path_rewrites(ing, ip)) h->regex = 1;
+      }
     }
   }
   for (i = 0; i < c->host_count; i++) c->hosts[i].tls = c->hosts[i].host.len && host_has_tls(c, c->hosts[i].host);
@@ -341,18 +351,20 @@ static void add_header_match(lctx *c, gwr__rule *r, const char *name, gwr__sv va
 
 /* Path-level filters of the main Ingress: rewrite-target, upstream-vhost,
  * permanent-redirect (which answers before anything else). */
-static void add_path_filters(lctx *c, const gwr__ingress *ing, gwr__rule *r, int regex) {
-  gwr__sv target = nginx_value(ing, "rewrite-target"), vhost = nginx_value(ing, "upstream-vhost");
+static void add_path_filters(lctx *c, const gwr__ingress *ing, const gwr__ing_path *p, gwr__rule *r,
+                             int regex) {
+  gwr__sv target = path_rewrites(ing, p) ? nginx_value(ing, "rewrite-target") : gwr__sv_make(NULL, 0);
+  gwr__sv vhost = nginx_value(ing, "upstream-vhost");
   gwr__sv perm = nginx_value(ing, "permanent-redirect");
   gwr__filter *f;
   if (perm.len) {
     gwr__sv code = nginx_value(ing, "permanent-redirect-code");
-    const char *p = perm.ptr, *host, *path;
+    const char *url = perm.ptr, *host, *path;
     f = add_filter(c, r, GWR_FILTER_REDIRECT, "RequestRedirect");
     if (!f) return;
     f->redirect.status = code.len ? atoi(code.ptr) : 301;
-    f->redirect.scheme = gwr__sv_cstr(strncmp(p, "https://", 8) == 0 ? "https" : "http");
-    host = strstr(p, "://") + 3;
+    f->redirect.scheme = gwr__sv_cstr(strncmp(url, "https://", 8) == 0 ? "https" : "http");
+    host = strstr(url, "://") + 3;
     path = strchr(host, '/');
     {
       size_t hl = path ? (size_t)(path - host) : strlen(host);
@@ -408,13 +420,13 @@ static void lower_path(lctx *c, rule_list *rl, const gwr__ingress *ing, const ho
         set_path(c, &r->matches[0], p, h->regex);
         add_header_match(c, r, name, val.len ? val : gwr__sv_cstr("always"), GWR_VALUE_EXACT);
         add_backends(c, ing, r, NULL, 0, cing, &cp->backend, 1);
-        add_path_filters(c, ing, r, h->regex);
+        add_path_filters(c, ing, p, r, h->regex);
       }
       if (!val.len && (r = new_rule(c, rl, origin)) != NULL && name) {
         set_path(c, &r->matches[0], p, h->regex);
         add_header_match(c, r, name, gwr__sv_cstr("never"), GWR_VALUE_EXACT);
         add_backends(c, ing, r, &p->backend, 1, NULL, NULL, 0);
-        add_path_filters(c, ing, r, h->regex);
+        add_path_filters(c, ing, p, r, h->regex);
       }
     }
     if (cookie.len) {
@@ -429,7 +441,7 @@ static void lower_path(lctx *c, rule_list *rl, const gwr__ingress *ing, const ho
           add_backends(c, ing, r, NULL, 0, cing, &cp->backend, 1);
         else
           add_backends(c, ing, r, &p->backend, 1, NULL, NULL, 0);
-        add_path_filters(c, ing, r, h->regex);
+        add_path_filters(c, ing, p, r, h->regex);
       }
     }
   }
@@ -439,7 +451,7 @@ static void lower_path(lctx *c, rule_list *rl, const gwr__ingress *ing, const ho
     add_backends(c, ing, r, &p->backend, total - weight, cing, &cp->backend, weight);
   else
     add_backends(c, ing, r, &p->backend, 1, NULL, NULL, 0);
-  add_path_filters(c, ing, r, h->regex);
+  add_path_filters(c, ing, p, r, h->regex);
 }
 
 /* The HTTP-listener twin of a rule when ssl-redirect applies: same match,

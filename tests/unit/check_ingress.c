@@ -129,6 +129,23 @@ START_TEST(rewrite_target_with_captures) {
 }
 END_TEST
 
+/* rewrite-target equal to the path rewrites nothing and turns no regex on */
+START_TEST(rewrite_target_equal_to_path_is_inert) {
+  tu_ctx *c = tu_build(ING_HEAD("root", "default")
+                       "  annotations:\n    nginx.ingress.kubernetes.io/rewrite-target: /\n"
+                       "spec:\n  rules:\n    - host: inert.example.com\n      http:\n        paths:\n"
+                       ING_PATH("/", "Prefix", "root")
+                       "---\n" ING_HEAD("cart", "default")
+                       "spec:\n  rules:\n    - host: inert.example.com\n      http:\n        paths:\n"
+                       ING_PATH("/cart", "Prefix", "cart"));
+  tu_result r = req(c, "http", "inert.example.com", "/cartx/y");
+  TU_ASSERT_STR(r.backend, "default/root"); /* no regex mode: /cart is whole segments */
+  TU_ASSERT_STR(r.up_path, "/cartx/y");     /* and "/" was not rewritten */
+  TU_ASSERT_STR(req(c, "http", "inert.example.com", "/cart/1").backend, "default/cart");
+  tu_free(c);
+}
+END_TEST
+
 /* ---- TLS and redirects ------------------------------------------------------------- */
 
 #define TLS_SET \
@@ -479,6 +496,7 @@ static Suite *suite(void) {
   tcase_add_test(t, prefix_is_element_wise_and_longest_wins);
   tcase_add_test(t, regex_mode_covers_the_whole_host);
   tcase_add_test(t, rewrite_target_with_captures);
+  tcase_add_test(t, rewrite_target_equal_to_path_is_inert);
   tcase_add_test(t, ssl_redirects);
   tcase_add_test(t, permanent_redirect_and_app_root);
   tcase_add_test(t, canary_header_cookie_weight);
