@@ -231,6 +231,10 @@ int gwr_config_convert(const gwr_config *cfg, char **yaml, char **notes, size_t 
   write_objects(&out, &lw, cfg->model.ingresses.len);
   for (i = 0; i < lw.notes.len; i++) gwr__buf_printf(&nb, "note: %s\n", GWR_VEC_AT(&lw.notes, const char *, i));
   if (note_count) *note_count = lw.notes.len;
+  if (cfg->model.ingresses.len == 0) {
+    gwr__buf_puts(&nb, "note: the configuration has no networking.k8s.io/v1 Ingress objects: nothing to convert\n");
+    if (note_count) (*note_count)++;
+  }
   gwr__lowered_free(&lw, &cfg->alloc);
   gwr__arena_free(&ar);
   rc = gwr__buf_finish(&out, yaml);
