@@ -111,6 +111,18 @@ static void write_path_mod(gwr__buf *b, const gwr__path_mod *pm) {
   line(b, 14, pm->type == GWR_PATHMOD_PREFIX ? "replacePrefixMatch" : "replaceFullPath", pm->value);
 }
 
+/* A path modifier Gateway API can say: not a capture rewrite, no query. */
+static int plain_path_mod(const gwr__path_mod *pm) {
+  return (pm->type == GWR_PATHMOD_FULL || pm->type == GWR_PATHMOD_PREFIX) &&
+         !memchr(pm->value.ptr, '?', pm->value.len);
+}
+
+/* Whether write_filter writes anything for f. */
+static int writable_filter(const gwr__filter *f) {
+  if (f->type == GWR_FILTER_REDIRECT) return 1;
+  return f->type == GWR_FILTER_REWRITE && (f->rewrite.hostname.len || plain_path_mod(&f->rewrite.path));
+}
+
 static void write_filter(gwr__buf *b, const gwr__filter *f) {
   if (f->type == GWR_FILTER_REDIRECT) {
     const gwr__redirect *rd = &f->redirect;
@@ -122,8 +134,8 @@ static void write_filter(gwr__buf *b, const gwr__filter *f) {
     gwr__buf_printf(b, "            statusCode: %d\n", rd->status ? rd->status : 302);
   } else if (f->type == GWR_FILTER_REWRITE) {
     const gwr__rewrite *rw = &f->rewrite;
-    int path = rw->path.type == GWR_PATHMOD_FULL || rw->path.type == GWR_PATHMOD_PREFIX;
-    if (!rw->hostname.len && !path) return; /* a capture rewrite alone: see the notes */
+    int path = plain_path_mod(&rw->path);
+    if (!writable_filter(f)) return; /* a capture rewrite alone: see the notes */
     gwr__buf_puts(b, "        - type: URLRewrite\n          urlRewrite:\n");
     if (rw->hostname.len) line(b, 12, "hostname", rw->hostname);
     if (path) write_path_mod(b, &rw->path);
@@ -143,11 +155,12 @@ static void write_backend(gwr__buf *b, const gwr__route *rt, const gwr__backend 
 }
 
 static void write_rule(gwr__buf *b, const gwr__route *rt, const gwr__rule *r) {
-  size_t i;
+  size_t i, writable = 0;
   int weights = r->backend_count > 1;
   gwr__buf_puts(b, "    - matches:\n");
   for (i = 0; i < r->match_count; i++) write_match(b, &r->matches[i]);
-  if (r->filter_count) {
+  for (i = 0; i < r->filter_count; i++) writable += writable_filter(&r->filters[i]);
+  if (writable) {
     gwr__buf_puts(b, "      filters:\n");
     for (i = 0; i < r->filter_count; i++) write_filter(b, &r->filters[i]);
   }

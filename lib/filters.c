@@ -205,6 +205,7 @@ static int apply_rewrite(gwr_decision *d, const gwr__rewrite *rw, const gwr__mat
   size_t o;
   if (rw->hostname.len) d->up_host = rw->hostname;
   if (!rw->path.type) return 1;
+  if (mv->query.len + 2 >= d->path_cap) return 0;
   if (rw->path.type == GWR_PATHMOD_CAPTURES) {
     o = capture_rewrite(d, d->rewrite_buf, d->path_cap - mv->query.len - 2, rw->path.value, mv);
     if (o == 0 || o + mv->query.len + 2 > d->path_cap) return 0;
@@ -212,7 +213,14 @@ static int apply_rewrite(gwr_decision *d, const gwr__rewrite *rw, const gwr__mat
     if (rw->path.value.len + mv->path.len + mv->query.len + 2 > d->path_cap) return 0;
     o = modified_path(d->rewrite_buf, &rw->path, mv->path, mv->prefix);
   }
-  o = append_query(d->rewrite_buf, o, mv->query, mv->has_query);
+  /* an Ingress rewrite-target with its own query: nginx joins with '&' */
+  if (mv->has_query && memchr(d->rewrite_buf, '?', o)) {
+    d->rewrite_buf[o++] = '&';
+    memcpy(d->rewrite_buf + o, mv->query.ptr, mv->query.len);
+    o += mv->query.len;
+  } else {
+    o = append_query(d->rewrite_buf, o, mv->query, mv->has_query);
+  }
   d->up_path.ptr = d->rewrite_buf;
   d->up_path.len = o;
   return 1;

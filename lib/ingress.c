@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "attach.h"
+#include "hash.h"
 #include "ingress.h"
 #include "regex.h"
 
@@ -62,8 +63,31 @@ static int path_rewrites(const gwr__ingress *ing, const gwr__ing_path *p) {
   return target.len > 0 && !gwr__sv_eq(target, p->path);
 }
 
+/* A '|' outside groups and classes: nginx's `^A|B` is `^A` or B anywhere. */
+static int top_level_alternation(gwr__sv p) {
+  size_t i;
+  int depth = 0, cls = 0;
+  for (i = 0; i < p.len; i++) {
+    char ch = p.ptr[i];
+    if (ch == '\\') i++;
+    else if (cls) cls = ch != ']';
+    else if (ch == '[') cls = 1;
+    else if (ch == '(') depth++;
+    else if (ch == ')') depth--;
+    else if (ch == '|' && depth == 0) return 1;
+  }
+  return 0;
+}
+
 char *gwr__ingress_path_regex(gwr__arena *ar, gwr__sv path) {
+  /* the unanchored search, leftmost first, with the groups numbered as nginx's */
+  if (top_level_alternation(path))
+    return gwr__arena_printf(ar, "(?i).*?(?:^%.*s).*", (int)path.len, path.ptr);
   return gwr__arena_printf(ar, "(?i)(?:%.*s).*", (int)path.len, path.ptr);
+}
+
+char *gwr__ingress_path_alone(gwr__arena *ar, gwr__sv path) {
+  return gwr__arena_printf(ar, "(?i)^%.*s", (int)path.len, path.ptr);
 }
 
 /* ---- the lowering context -------------------------------------------------------- */
@@ -90,6 +114,10 @@ typedef struct lctx {
   host_info *hosts;
   size_t host_count;
   int catch_all;                /* some Ingress serves hosts no other one names */
+  struct {
+    gwr__sv ns, name;
+  } pending[2];                 /* names given to routes not yet published */
+  size_t pending_count;
 } lctx;
 
 static void note(lctx *c, const gwr__ingress *ing, const char *fmt, ...) GWR_PRINTF(3, 4);
@@ -258,9 +286,12 @@ static int make_backend(lctx *c, const gwr__ingress *ing, const gwr__ing_backend
       for (k = 0; k < s->port_count; k++)
         if (gwr__sv_eq(s->ports[k].name, ib->port_name)) b->ref.port = s->ports[k].port;
     }
-    if (!b->ref.port)
-      note(c, ing, "backend service %s port name '%s' is not a port of a Service given: its requests get 500",
-           ib->service.ptr, ib->port_name.ptr);
+    if (!b->ref.port) {
+      note(c, ing, "backend service %s port name '%s' is not a port of a Service given: left out, its "
+                   "requests get 500",
+           ib->service.ptr, ib->port_name.ptr ? ib->port_name.ptr : "");
+      return 0;
+    }
   }
   return 1;
 }
@@ -336,7 +367,11 @@ static char *regex_escape(lctx *c, gwr__sv s) {
     buf[o++] = ch;
   }
   buf[o] = '\0';
-  return gwr__arena_strndup(c->ar, buf, o);
+  {
+    char *copy = gwr__arena_strndup(c->ar, buf, o);
+    if (!copy) c->rc = GWR_E_NOMEM;
+    return copy;
+  }
 }
 
 static void add_header_match(lctx *c, gwr__rule *r, const char *name, gwr__sv value, int type) {
@@ -365,7 +400,8 @@ static void add_path_filters(lctx *c, const gwr__ingress *ing, const gwr__ing_pa
     f->redirect.status = code.len ? atoi(code.ptr) : 301;
     f->redirect.scheme = gwr__sv_cstr(strncmp(url, "https://", 8) == 0 ? "https" : "http");
     host = strstr(url, "://") + 3;
-    path = strchr(host, '/');
+    path = host + strcspn(host, "/?#");
+    if (!*path) path = NULL;
     {
       size_t hl = path ? (size_t)(path - host) : strlen(host);
       const char *colon = memchr(host, ':', hl);
@@ -391,13 +427,45 @@ static void add_path_filters(lctx *c, const gwr__ingress *ing, const gwr__ing_pa
   }
 }
 
+/* ingress-nginx pairs a canary with its main Ingress across namespaces:
+ * the route (in the main one) needs a ReferenceGrant to the canary's Service. */
+static void add_service_grant(lctx *c, gwr__sv from_ns, gwr__sv to_ns, gwr__sv service) {
+  gwr__refgrant *g;
+  size_t i;
+  for (i = c->out->first_grant; i < c->out->model.grants.len; i++) {
+    g = GWR_VEC_AT(&c->out->model.grants, gwr__refgrant *, i);
+    if (gwr__sv_eq(g->meta.ns, to_ns) && gwr__sv_eq(g->from[0].ns, from_ns) &&
+        gwr__sv_eq(g->from[0].kind, gwr__sv_cstr("HTTPRoute")) && gwr__sv_eq(g->to[0].name, service))
+      return;
+  }
+  if (!(g = alloc(c, 1, sizeof *g)) || !(g->from = alloc(c, 1, sizeof *g->from)) ||
+      !(g->to = alloc(c, 1, sizeof *g->to)))
+    return;
+  g->meta.kind = "ReferenceGrant";
+  g->meta.ns = to_ns;
+  g->meta.name = sv_printf(c, "canary-from-%s-%s", from_ns.ptr, service.ptr);
+  g->meta.generation = 1;
+  g->meta.order = c->cfg->next_order + c->out->model.grants.len;
+  g->from[0].group = gwr__sv_cstr(GWR_GROUP_GATEWAY);
+  g->from[0].kind = gwr__sv_cstr("HTTPRoute");
+  g->from[0].ns = from_ns;
+  g->from_count = 1;
+  g->to[0].group = gwr__sv_cstr("");
+  g->to[0].kind = gwr__sv_cstr("Service");
+  g->to[0].name = service;
+  g->to_count = 1;
+  push_ptr(c, &c->out->model.grants, g);
+}
+
 static void add_backends(lctx *c, const gwr__ingress *ing, gwr__rule *r, const gwr__ing_backend *b1,
                          int64_t w1, const gwr__ingress *cing, const gwr__ing_backend *b2, int64_t w2) {
   r->backends = alloc(c, 2, sizeof *r->backends);
   if (!r->backends) return;
   r->backend_count = 0;
-  if (b1) make_backend(c, ing, b1, w1, &r->backends[r->backend_count++]);
-  if (b2) make_backend(c, cing, b2, w2, &r->backends[r->backend_count++]);
+  if (b1 && make_backend(c, ing, b1, w1, &r->backends[r->backend_count])) r->backend_count++;
+  if (b2 && make_backend(c, cing, b2, w2, &r->backends[r->backend_count])) r->backend_count++;
+  if (b2 && cing && !gwr__sv_eq(cing->meta.ns, ing->meta.ns) && !b2->is_resource)
+    add_service_grant(c, ing->meta.ns, cing->meta.ns, b2->service);
 }
 
 /* One path of a main Ingress: its rule, preceded by the canary's rules
@@ -416,13 +484,17 @@ static void lower_path(lctx *c, rule_list *rl, const gwr__ingress *ing, const ho
     if (w.len) weight = atol(w.ptr);
     if (hdr.len) {
       char *name = gwr__arena_strndup(c->ar, hdr.ptr, hdr.len);
-      if ((r = new_rule(c, rl, origin)) != NULL && name) {
+      if (!name) {
+        c->rc = GWR_E_NOMEM;
+        return;
+      }
+      if ((r = new_rule(c, rl, origin)) != NULL) {
         set_path(c, &r->matches[0], p, h->regex);
         add_header_match(c, r, name, val.len ? val : gwr__sv_cstr("always"), GWR_VALUE_EXACT);
         add_backends(c, ing, r, NULL, 0, cing, &cp->backend, 1);
         add_path_filters(c, ing, p, r, h->regex);
       }
-      if (!val.len && (r = new_rule(c, rl, origin)) != NULL && name) {
+      if (!val.len && (r = new_rule(c, rl, origin)) != NULL) {
         set_path(c, &r->matches[0], p, h->regex);
         add_header_match(c, r, name, gwr__sv_cstr("never"), GWR_VALUE_EXACT);
         add_backends(c, ing, r, &p->backend, 1, NULL, NULL, 0);
@@ -502,16 +574,43 @@ static gwr__sv host_slug(lctx *c, gwr__sv host) {
   return sv_printf(c, "%.*s", (int)o, buf);
 }
 
+static int name_taken(const lctx *c, gwr__sv ns, gwr__sv name) {
+  size_t i;
+  for (i = 0; i < c->out->model.routes.len; i++) {
+    const gwr__route *r = GWR_VEC_AT(&c->out->model.routes, const gwr__route *, i);
+    if (gwr__sv_eq(r->meta.ns, ns) && gwr__sv_eq(r->meta.name, name)) return 1;
+  }
+  for (i = 0; i < c->pending_count; i++)
+    if (gwr__sv_eq(c->pending[i].ns, ns) && gwr__sv_eq(c->pending[i].name, name)) return 1;
+  return 0;
+}
+
+/* "<base>", unless too long for a name or already taken in the namespace
+ * (hosts "a.b" and "a-b" share a slug): then a short hash of the host. */
+static gwr__sv route_name(lctx *c, gwr__sv ns, gwr__sv base, gwr__sv host) {
+  gwr__sv name = base;
+  uint64_t h = gwr__hash(host.ptr ? host.ptr : "", host.len, gwr__hash(base.ptr, base.len, 7));
+  unsigned k;
+  for (k = 0; (name.len > 253 || name_taken(c, ns, name)) && k < 1000; k++, h++)
+    name = sv_printf(c, "%.*s-%08x", (int)(base.len > 240 ? 240 : base.len), base.ptr, (unsigned)(h & 0xffffffffu));
+  if (c->pending_count < sizeof c->pending / sizeof c->pending[0]) {
+    c->pending[c->pending_count].ns = ns;
+    c->pending[c->pending_count++].name = name;
+  }
+  return name;
+}
+
 static gwr__route *new_route(lctx *c, const gwr__ingress *ing, gwr__sv name, gwr__sv host, const char *section) {
   gwr__route *rt = alloc(c, 1, sizeof *rt);
   if (!rt) return NULL;
   rt->meta = ing->meta;
   rt->meta.kind = "HTTPRoute";
-  rt->meta.name = name;
+  rt->meta.name = route_name(c, ing->meta.ns, name, host);
   rt->meta.labels = NULL;
   rt->meta.label_count = 0;
   rt->kind = GWR_ROUTE_HTTP;
   rt->origin = gwr__arena_printf(c->ar, "Ingress %s/%s", ing->meta.ns.ptr, ing->meta.name.ptr);
+  if (!rt->origin) return c->rc = GWR_E_NOMEM, NULL;
   if (host.len) {
     rt->hostnames = alloc(c, 1, sizeof *rt->hostnames);
     if (rt->hostnames) rt->hostnames[0] = host, rt->hostname_count = 1;
@@ -530,6 +629,7 @@ static gwr__route *new_route(lctx *c, const gwr__ingress *ing, gwr__sv name, gwr
 
 /* Publish a route with the rules collected (none: nothing to route). */
 static void finish_route(lctx *c, gwr__route *rt, rule_list *rl) {
+  c->pending_count = 0;
   if (rt && rl->v.len && c->rc == GWR_OK) {
     rt->rules = alloc(c, rl->v.len, sizeof *rt->rules);
     if (rt->rules) {
@@ -567,13 +667,32 @@ static void add_fallback(lctx *c, rule_list *rl, const gwr__ingress *ing, const 
   }
 }
 
-static int regex_ok(lctx *c, const gwr__ingress *ing, const gwr__match *m, const char *origin) {
+static int regex_ok(lctx *c, const gwr__ingress *ing, const gwr__ing_path *p, const gwr__match *m,
+                    const char *origin) {
   char err[200];
+  char *alone = m->path_type == GWR_PATH_REGEX ? gwr__ingress_path_alone(c->ar, p->path) : NULL;
   if (m->path_type != GWR_PATH_REGEX ||
-      gwr__regex_check(m->path, c->cfg->opt.regex_max_length, err, sizeof err))
+      (alone && gwr__regex_check(gwr__sv_cstr(alone), c->cfg->opt.regex_max_length, err, sizeof err) &&
+       gwr__regex_check(m->path, c->cfg->opt.regex_max_length, err, sizeof err)))
     return 1;
   note(c, ing, "%s: path '%s' is not a valid regular expression in this host's regex mode: not routed (%s)",
        origin, m->path.ptr, err);
+  return 0;
+}
+
+/* ingress-nginx keeps one location per host and path: the oldest Ingress's. */
+static int older_defines(const lctx *c, const gwr__ingress *ing, const host_info *h, const gwr__ing_path *p) {
+  size_t i, r, k;
+  for (i = 0; i < c->ing_count && c->ings[i] != ing; i++) {
+    const gwr__ingress *o = c->ings[i];
+    if (is_canary(o)) continue;
+    for (r = 0; r < o->rule_count; r++) {
+      if (!gwr__sv_eq(o->rules[r].host, h->host)) continue;
+      for (k = 0; k < o->rules[r].path_count; k++)
+        if (gwr__sv_eq(o->rules[r].paths[k].path, p->path) && (h->regex || o->rules[r].paths[k].type == p->type))
+          return 1;
+    }
+  }
   return 0;
 }
 
@@ -601,8 +720,17 @@ static void lower_host(lctx *c, const gwr__ingress *ing, const host_info *h) {
     for (p = 0; p < ing->rules[r].path_count; p++) {
       const char *origin = gwr__arena_printf(c->ar, "spec.rules[%zu].http.paths[%zu]", r, p);
       size_t before = rl.v.len;
+      if (!origin) {
+        c->rc = GWR_E_NOMEM;
+        break;
+      }
+      if (older_defines(c, ing, h, &ing->rules[r].paths[p])) {
+        note(c, ing, "%s: host %s path %s is already defined by an older Ingress: ingress-nginx serves that one",
+             origin, h->host.len ? h->host.ptr : "(any)", ing->rules[r].paths[p].path.ptr);
+        continue;
+      }
       lower_path(c, &rl, ing, h, &ing->rules[r].paths[p], origin);
-      if (rl.v.len > before && !regex_ok(c, ing, GWR_VEC_AT(&rl.v, gwr__rule, before).matches, origin)) {
+      if (rl.v.len > before && !regex_ok(c, ing, &ing->rules[r].paths[p], GWR_VEC_AT(&rl.v, gwr__rule, before).matches, origin)) {
         rl.v.len = before; /* drop the path */
         continue;
       }
@@ -665,6 +793,10 @@ static void note_exactness(lctx *c, const gwr__ingress *ing) {
     note(c, ing, "rewrite-target '%s' uses capture groups: Gateway API's URLRewrite cannot (gwroute models it; "
                  "the YAML approximates nothing: rewrite the path in the backend or use ReplacePrefixMatch)",
          target.ptr);
+  if (target.len && strchr(target.ptr, '?'))
+    note(c, ing, "rewrite-target '%s' carries a query: nginx joins the request's with '&'; Gateway API paths "
+                 "cannot hold one (the YAML leaves the path alone)",
+         target.ptr);
   if (nginx_value(ing, "permanent-redirect").len)
     note(c, ing, "permanent-redirect: nginx drops the request's query; a RequestRedirect keeps it");
   if (nginx_value(ing, "app-root").len)
@@ -688,14 +820,17 @@ static void add_cert(lctx *c, gwr__listener *l, gwr__sv ns, gwr__sv name) {
   size_t i;
   for (i = 0; i < l->cert_count; i++)
     if (gwr__sv_eq(l->certs[i].ns, ns) && gwr__sv_eq(l->certs[i].name, name)) return;
-  if (l->cert_count >= 64) return;
+  if (l->cert_count >= 64) {
+    note(c, NULL, "Gateway %s/%s: more than 64 TLS Secrets; Secret %s/%s is left out of its https listener",
+         c->gw_ns.ptr, c->gw_name.ptr, ns.ptr, name.ptr);
+    return;
+  }
   l->certs[l->cert_count].group = gwr__sv_cstr("");
   l->certs[l->cert_count].kind = gwr__sv_cstr("Secret");
   l->certs[l->cert_count].ns = ns;
   l->certs[l->cert_count].ns_set = 1;
   l->certs[l->cert_count].name = name;
   l->cert_count++;
-  (void)c;
 }
 
 static void add_grants(lctx *c, const gwr__listener *l) {
@@ -841,7 +976,6 @@ static void lower_class(lctx *c) {
 
 static int copy_vec(lctx *c, gwr__vec *dst, const gwr__vec *src) {
   size_t i;
-  gwr__vec_init(dst, sizeof(void *));
   for (i = 0; i < src->len; i++)
     if (!push_ptr(c, dst, GWR_VEC_AT(src, const void *, i))) return 0;
   return 1;
@@ -859,9 +993,15 @@ int gwr__ingress_lower(const gwr_config *cfg, gwr__arena *ar, const gwr__alloc *
   c.out = out;
   out->model = *m;
   gwr__vec_init(&out->notes, sizeof(char *));
+  gwr__vec_init(&out->model.routes, sizeof(void *));
+  gwr__vec_init(&out->model.gateways, sizeof(void *));
+  gwr__vec_init(&out->model.classes, sizeof(void *));
+  gwr__vec_init(&out->model.grants, sizeof(void *));
   if (!copy_vec(&c, &out->model.routes, &m->routes) || !copy_vec(&c, &out->model.gateways, &m->gateways) ||
-      !copy_vec(&c, &out->model.classes, &m->classes) || !copy_vec(&c, &out->model.grants, &m->grants))
+      !copy_vec(&c, &out->model.classes, &m->classes) || !copy_vec(&c, &out->model.grants, &m->grants)) {
+    gwr__lowered_free(out, a);
     return GWR_E_NOMEM;
+  }
   out->first_route = out->model.routes.len;
   out->first_gateway = out->model.gateways.len;
   out->first_class = out->model.classes.len;
@@ -878,6 +1018,12 @@ int gwr__ingress_lower(const gwr_config *cfg, gwr__arena *ar, const gwr__alloc *
     if (ic && ic->controller.len && !gwr__sv_eq_cstr(ic->controller, GWR_NGINX_CONTROLLER)) {
       note(&c, NULL, "IngressClass %s: controller %s is not ingress-nginx: its Ingresses are not converted",
            cls.ptr, ic->controller.ptr);
+      continue;
+    }
+    if (!gwr__valid_hostname(cls, 0) || memchr(cls.ptr, '.', cls.len)) {
+      note(&c, NULL, "IngressClass name '%s' cannot name a Gateway (an RFC 1123 label): its Ingresses are not "
+                     "converted",
+           cls.ptr);
       continue;
     }
     c.cls = cls;

@@ -21,6 +21,10 @@
  * case-insensitive prefix match, as a full-match pattern. */
 char *gwr__ingress_path_regex(gwr__arena *ar, gwr__sv path);
 
+/* The same path as nginx compiles it on its own (`^PATH`), to reject what
+ * only composes by accident (unbalanced groups). */
+char *gwr__ingress_path_alone(gwr__arena *ar, gwr__sv path);
+
 /* The Ingress uses regular expressions itself (use-regex or rewrite-target). */
 int gwr__ingress_wants_regex(const gwr__ingress *ing);
 

@@ -1137,6 +1137,8 @@ static void read_ing_backend(reader *r, const gwr__node *m, gwr__ing_backend *b)
       b->port = (uint32_t)n;
       if (!r->failed && present == (b->port_name.len > 0))
         fail(r, port, "exactly one of number or name must be set");
+    } else if (!r->failed) {
+      fail(r, svc, "Required value");
     }
     pop(r, sp);
   }
@@ -1159,6 +1161,7 @@ static int read_ing_path(reader *r, const gwr__node *m, void *elem) {
   const gwr__node *b;
   p->path = gwr__sv_cstr("/");
   get_str(r, m, "path", &p->path, 0);
+  if (p->path.len == 0) p->path = gwr__sv_cstr("/"); /* ingress-nginx serves "" as "/" */
   get_str(r, m, "pathType", &type, 1);
   if (gwr__sv_eq_cstr(type, "Exact"))
     p->type = GWR_ING_EXACT;

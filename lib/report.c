@@ -100,6 +100,8 @@ static size_t utf8_len(const unsigned char *p, size_t n) {
   return len;
 }
 
+/* JSON string literals double as YAML double-quoted scalars (convert.c),
+ * so DEL and the C1 controls are escaped too. */
 void gwr__buf_json_str(gwr__buf *b, const char *p, size_t n) {
   const unsigned char *s = (const unsigned char *)p;
   size_t i = 0;
@@ -107,8 +109,13 @@ void gwr__buf_json_str(gwr__buf *b, const char *p, size_t n) {
   while (i < n) {
     size_t run = utf8_len(s + i, n - i);
     unsigned char c = s[i];
-    if (run == 1 && c >= 0x20 && c != '"' && c != '\\') {
+    if (run == 1 && c >= 0x20 && c != 0x7f && c != '"' && c != '\\') {
       gwr__buf_put(b, p + i, 1);
+    } else if (run == 2 && c == 0xC2 && s[i + 1] < 0xA0) {
+      /* C1 controls (U+0080-U+009F): valid JSON raw, but not YAML */
+      gwr__buf_printf(b, "\\u%04x", s[i + 1]);
+      i += 2;
+      continue;
     } else if (run > 1) {
       gwr__buf_put(b, p + i, run);
       i += run;

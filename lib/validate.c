@@ -886,17 +886,22 @@ static int check_ingress_backend(vctx *v, const gwr__ing_backend *b, const char 
   return 1;
 }
 
+static int printable_text(gwr__sv s);
+
 static int check_ingress_path(vctx *v, const gwr__ingress *ing, const gwr__ing_path *p, size_t i,
                               size_t j) {
   char at[96];
   snprintf(at, sizeof at, "spec.rules[%zu].http.paths[%zu]", i, j);
-  if (p->type != GWR_ING_IMPL && (p->path.len == 0 || p->path.ptr[0] != '/'))
+  if (p->path.len == 0 || p->path.ptr[0] != '/')
     return bad(v, "must be an absolute path (start with '/')", "%s.path", at);
+  if (!printable_text(p->path)) return bad(v, "must not contain control characters", "%s.path", at);
   if (gwr__ingress_wants_regex(ing)) {
     char err[200];
     char *re = gwr__ingress_path_regex(v->cfg->arena, p->path);
-    if (!re) return bad(v, "out of memory", "%s.path", at);
-    if (!gwr__regex_check(gwr__sv_cstr(re), v->cfg->opt.regex_max_length, err, sizeof err))
+    char *alone = gwr__ingress_path_alone(v->cfg->arena, p->path);
+    if (!re || !alone) return bad(v, "out of memory", "%s.path", at);
+    if (!gwr__regex_check(gwr__sv_cstr(alone), v->cfg->opt.regex_max_length, err, sizeof err) ||
+        !gwr__regex_check(gwr__sv_cstr(re), v->cfg->opt.regex_max_length, err, sizeof err))
       return bad(v, gwr__arena_printf(v->cfg->arena, "not a valid regular expression (use-regex): %s", err),
                  "%s.path", at);
   }
@@ -933,6 +938,25 @@ static int printable_text(gwr__sv s) {
   return 1;
 }
 
+/* permanent-redirect: scheme://host[:port][/path], nothing Gateway API's
+ * RequestRedirect could not say (no userinfo, IP literal, query, fragment). */
+static int redirect_url_ok(gwr__sv s) {
+  const char *host, *end, *colon;
+  long port;
+  if (!printable_text(s) || memchr(s.ptr, ' ', s.len) || memchr(s.ptr, '?', s.len) || memchr(s.ptr, '#', s.len))
+    return 0;
+  if (strncmp(s.ptr, "http://", 7) == 0)
+    host = s.ptr + 7;
+  else if (strncmp(s.ptr, "https://", 8) == 0)
+    host = s.ptr + 8;
+  else
+    return 0;
+  end = host + strcspn(host, "/");
+  colon = memchr(host, ':', (size_t)(end - host));
+  if (colon && !is_int_text(gwr__sv_make(colon + 1, (size_t)(end - colon - 1)), 1, 65535, &port)) return 0;
+  return gwr__valid_hostname(gwr__sv_make(host, (size_t)((colon ? colon : end) - host)), 0);
+}
+
 #define ANN_AT "metadata.annotations[" GWR_NGINX "%s]"
 
 static int check_ingress_annotations(vctx *v, const gwr__ingress *ing) {
@@ -956,12 +980,13 @@ static int check_ingress_annotations(vctx *v, const gwr__ingress *ing) {
   s = gwr__ingress_annotation(ing, GWR_NGINX "canary-by-header-value");
   if (s.len && !printable_text(s)) return bad(v, "must be printable text", ANN_AT, "canary-by-header-value");
   s = gwr__ingress_annotation(ing, GWR_NGINX "permanent-redirect");
-  if (s.len && (!printable_text(s) || (strncmp(s.ptr, "http://", 7) && strncmp(s.ptr, "https://", 8)) ||
-                strchr(s.ptr, ' ')))
-    return bad(v, "must be an absolute http:// or https:// URL", ANN_AT, "permanent-redirect");
+  if (s.len && !redirect_url_ok(s))
+    return bad(v, "must be an http:// or https:// URL: a hostname, an optional port from 1 to 65535 and a path "
+                  "(no user, IP literal, query or fragment)",
+               ANN_AT, "permanent-redirect");
   s = gwr__ingress_annotation(ing, GWR_NGINX "permanent-redirect-code");
-  if (s.len && (!is_int_text(s, 300, 308, &code) || code == 304 || code == 305 || code == 306))
-    return bad(v, "must be 300, 301, 302, 303, 307 or 308", ANN_AT, "permanent-redirect-code");
+  if (s.len && (!is_int_text(s, 301, 308, &code) || code == 304 || code == 305 || code == 306))
+    return bad(v, "must be 301, 302, 303, 307 or 308", ANN_AT, "permanent-redirect-code");
   s = gwr__ingress_annotation(ing, GWR_NGINX "app-root");
   if (s.len && (s.ptr[0] != '/' || !printable_text(s) || memchr(s.ptr, ' ', s.len)))
     return bad(v, "must be a path starting with '/'", ANN_AT, "app-root");

@@ -19,6 +19,8 @@
   "              service:\n                name: " svc "\n                port:\n" \
   "                  number: 80\n"
 
+static tu_ctx *converted(tu_ctx *c, char **notes_out);
+
 static tu_result req(tu_ctx *c, const char *scheme, const char *host, const char *path) {
   tu_req r;
   memset(&r, 0, sizeof r);
@@ -142,6 +144,56 @@ START_TEST(rewrite_target_equal_to_path_is_inert) {
   TU_ASSERT_STR(r.backend, "default/root"); /* no regex mode: /cart is whole segments */
   TU_ASSERT_STR(r.up_path, "/cartx/y");     /* and "/" was not rewritten */
   TU_ASSERT_STR(req(c, "http", "inert.example.com", "/cart/1").backend, "default/cart");
+  tu_free(c);
+}
+END_TEST
+
+/* review findings: alternation, slug collisions, duplicate paths, canaries across namespaces */
+START_TEST(regex_alternation_and_collisions) {
+  tu_ctx *c = tu_build(ING_HEAD("alt", "default")
+                       "  annotations:\n    nginx.ingress.kubernetes.io/use-regex: \"true\"\n"
+                       "spec:\n  rules:\n    - host: alt.example.com\n      http:\n        paths:\n"
+                       ING_PATH("/x|/y", "ImplementationSpecific", "alt")
+                       "---\n" ING_HEAD("web", "default")
+                       "  creationTimestamp: \"2024-01-01T00:00:00Z\"\n"
+                       "spec:\n  rules:\n    - host: a.b\n      http:\n        paths:\n"
+                       ING_PATH("/", "Prefix", "dots")
+                       "    - host: a-b\n      http:\n        paths:\n"
+                       ING_PATH("/", "Prefix", "dashes")
+                       "---\n" ING_HEAD("web-a", "default")
+                       "  creationTimestamp: \"2024-01-02T00:00:00Z\"\n"
+                       "spec:\n  rules:\n    - host: a.b\n      http:\n        paths:\n"
+                       ING_PATH("/", "Prefix", "younger")
+                       "---\n" ING_HEAD("main", "default")
+                       "spec:\n  rules:\n    - host: can.example.com\n      http:\n        paths:\n"
+                       ING_PATH("/", "Prefix", "stable")
+                       "---\n" ING_HEAD("main-canary", "other")
+                       "  annotations:\n    nginx.ingress.kubernetes.io/canary: \"true\"\n"
+                       "    nginx.ingress.kubernetes.io/canary-by-header: X-Canary\n"
+                       "spec:\n  rules:\n    - host: can.example.com\n      http:\n        paths:\n"
+                       ING_PATH("/", "Prefix", "canary"));
+  static const char *const always[] = {"X-Canary", "always", NULL};
+  tu_ctx *b;
+  char *report = NULL;
+  size_t differences = 9;
+  /* nginx `~* "^/x|/y"`: /x at the start, or /y anywhere */
+  TU_ASSERT_STR(req(c, "http", "alt.example.com", "/foo/y").backend, "default/alt");
+  TU_ASSERT_STR(req(c, "http", "alt.example.com", "/X1").backend, "default/alt");
+  ck_assert_int_eq(req(c, "http", "alt.example.com", "/foo").status, 404);
+  /* hosts a.b and a-b share a slug: two routes all the same */
+  TU_ASSERT_STR(req(c, "http", "a.b", "/").backend, "default/dots");
+  TU_ASSERT_STR(req(c, "http", "a-b", "/").backend, "default/dashes");
+  /* the same host and path in a younger Ingress: the older one serves */
+  TU_ASSERT_STR(req(c, "http", "a.b", "/z").backend, "default/dots");
+  /* a canary in another namespace: the conversion grants the reference */
+  TU_ASSERT_STR(req_h(c, "http", "can.example.com", "/", always).backend, "other/canary");
+  b = converted(c, NULL);
+  TU_ASSERT_STR(req_h(b, "http", "can.example.com", "/", always).backend, "other/canary");
+  TU_ASSERT_STR(req(b, "http", "a-b", "/").backend, "default/dashes");
+  ck_assert_int_eq(gwr_diff(c->table, b->table, GWR_FORMAT_TEXT, &report, &differences), GWR_OK);
+  ck_assert_msg(differences == 0, "%s", report);
+  gwr_report_free(report);
+  tu_free(b);
   tu_free(c);
 }
 END_TEST
@@ -497,6 +549,7 @@ static Suite *suite(void) {
   tcase_add_test(t, regex_mode_covers_the_whole_host);
   tcase_add_test(t, rewrite_target_with_captures);
   tcase_add_test(t, rewrite_target_equal_to_path_is_inert);
+  tcase_add_test(t, regex_alternation_and_collisions);
   tcase_add_test(t, ssl_redirects);
   tcase_add_test(t, permanent_redirect_and_app_root);
   tcase_add_test(t, canary_header_cookie_weight);
