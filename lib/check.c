@@ -536,6 +536,10 @@ static void add_failure(run *r, const char *key, const char *expected, const cha
     r->f = nf;
     r->fcap = cap;
   }
+  if (!key) {
+    r->oom = 1;
+    return;
+  }
   r->f[r->fn].key = key;
   r->f[r->fn].expected = gwr__arena_strndup(r->c->ar, expected, strlen(expected));
   r->f[r->fn].actual = gwr__arena_strndup(r->c->ar, actual, strlen(actual));
@@ -569,7 +573,9 @@ static int backend_matches(gwr__sv spec, gwr__sv ns, gwr__sv name, int64_t port)
       size_t j;
       if (i == want_name.len) break;
       want_port = 0;
-      for (j = i; j < want_name.len; j++) want_port = want_port * 10 + (want_name.ptr[j] - '0');
+      for (j = i; j < want_name.len && want_port <= 65535; j++)
+        want_port = want_port * 10 + (want_name.ptr[j] - '0');
+      if (want_port > 65535) return 0; /* no port is that large: never equal */
       want_name.len = i - 1;
       break;
     }
@@ -589,19 +595,22 @@ static void backend_text(char *buf, size_t cap, gwr__sv ns, gwr__sv name, int64_
 }
 
 /* The final value of a header in a list (occurrences joined with ","),
- * or 0 when absent. */
-static int header_value(const gwr_header *hs, size_t n, gwr__sv name, char *buf, size_t cap) {
-  size_t i, used = 0;
-  int found = 0;
-  buf[0] = '\0';
+ * whole, in the arena; 0 when absent (-1 out of memory). */
+static int header_value(run *r, const gwr_header *hs, size_t n, gwr__sv name, gwr__sv *out) {
+  size_t i, total = 0, count = 0, o = 0;
+  char *buf;
+  for (i = 0; i < n; i++)
+    if (gwr__sv_casecmp_eq(hs[i].name, name)) total += hs[i].value.len + 1, count++;
+  if (!count) return 0;
+  if (!(buf = gwr__arena_alloc(r->c->ar, total + 1))) return -1;
   for (i = 0; i < n; i++) {
     if (!gwr__sv_casecmp_eq(hs[i].name, name)) continue;
-    if (used < cap)
-      used += (size_t)snprintf(buf + used, cap - used, "%s%.*s", found ? "," : "",
-                               (int)hs[i].value.len, hs[i].value.ptr ? hs[i].value.ptr : "");
-    found = 1;
+    if (o) buf[o++] = ',';
+    if (hs[i].value.len) memcpy(buf + o, hs[i].value.ptr, hs[i].value.len);
+    o += hs[i].value.len;
   }
-  return found;
+  *out = gwr__sv_make(buf, o);
+  return 1;
 }
 
 static void compare_headers(run *r, const char *what, int32_t list, const gwr_header *in,
@@ -619,11 +628,17 @@ static void compare_headers(run *r, const char *what, int32_t list, const gwr_he
     if (gwr_headers_apply(r->d, list, in, in_count, out, n, &n) != GWR_OK) n = 0;
   }
   for (i = 0; i < want_count; i++) {
-    int found = header_value(out, n, want[i].name, got, sizeof got);
+    gwr__sv value = gwr__sv_make("", 0);
+    int found = header_value(r, out, n, want[i].name, &value);
+    if (found < 0) {
+      r->oom = 1;
+      break;
+    }
+    sv_text(got, sizeof got, value);
     snprintf(key, sizeof key, "%s.%.*s", what, (int)want[i].name.len, want[i].name.ptr);
     if (want[i].absent) {
       if (found) add_failure(r, gwr__arena_strndup(r->c->ar, key, strlen(key)), "(absent)", got);
-    } else if (!found || !gwr__sv_eq_cstr(want[i].value, got)) {
+    } else if (!found || !gwr__sv_eq(want[i].value, value)) {
       sv_text(exp, sizeof exp, want[i].value);
       add_failure(r, gwr__arena_strndup(r->c->ar, key, strlen(key)), exp,
                   found ? got : "(absent)");
@@ -701,7 +716,9 @@ static void compare(run *r, const ctest *t) {
     int ok = 0;
     size_t used = 0;
     for (i = 0; i < t->any_of_count; i++) {
-      if (has_backend && backend_matches(t->any_of[i], bns, bname, bport)) ok = 1;
+      if (has_backend ? backend_matches(t->any_of[i], bns, bname, bport)
+                      : gwr__sv_eq_cstr(t->any_of[i], "none"))
+        ok = 1;
       if (used < sizeof exp)
         used += (size_t)snprintf(exp + used, sizeof exp - used, "%s%.*s", i ? " or " : "one of ",
                                  (int)t->any_of[i].len, t->any_of[i].ptr);
@@ -1004,10 +1021,19 @@ static void render_test(gwr__buf *b, const run *r, const ctest *t, const gwr_tab
     }
     gwr__buf_puts(b, "}");
   } else {
-    gwr__buf_printf(b, "%s %s\n", r->fn ? "FAIL" : "PASS", t->name);
-    for (i = 0; i < r->fn; i++)
-      gwr__buf_printf(b, "  expected %s %s, got %s\n", r->f[i].key, r->f[i].expected,
-                      r->f[i].actual);
+    /* names and values as data: a newline in one cannot forge a line */
+    gwr__buf_puts(b, r->fn ? "FAIL " : "PASS ");
+    gwr__buf_text_sv(b, gwr__sv_cstr(t->name));
+    gwr__buf_puts(b, "\n");
+    for (i = 0; i < r->fn; i++) {
+      gwr__buf_puts(b, "  expected ");
+      gwr__buf_text_sv(b, gwr__sv_cstr(r->f[i].key));
+      gwr__buf_puts(b, " ");
+      gwr__buf_text_sv(b, gwr__sv_cstr(r->f[i].expected));
+      gwr__buf_puts(b, ", got ");
+      gwr__buf_text_sv(b, gwr__sv_cstr(r->f[i].actual));
+      gwr__buf_puts(b, "\n");
+    }
     if (explained) put_indented(b, ex.data, ex.len, "    ");
   }
   if (ex.failed) b->failed = 1;

@@ -43,6 +43,10 @@ int command_check(const cli_options *options) {
   }
   if (!tool_print_report(report)) return CLI_EXIT_FAILURE;
   exit_status = (summary.failed || load_failed) ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+  if (summary.tests == 0) { /* an empty or misplaced test file proves nothing */
+    cli_report("%s holds no tests", options->tests_path);
+    exit_status = CLI_EXIT_FAILURE;
+  }
   if (options->has_fail_under && summary.coverage_permille < options->fail_under * 10.0) {
     cli_report("match coverage %.1f%% is under --fail-under %.1f%%",
                summary.coverage_permille / 10.0, options->fail_under);

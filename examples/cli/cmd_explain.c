@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "config_sources.h"
@@ -44,72 +45,82 @@ static int parse_header(const char *text, gwr_header *h) {
   return 1;
 }
 
-/* The shorthand "[METHOD] URL" (one argument). Views into it; 0 with a
- * message when the URL is not http(s) or has no host. */
+static int is_digits(const char *p, const char *end) {
+  if (p == end) return 0;
+  for (; p < end; p++)
+    if (*p < '0' || *p > '9') return 0;
+  return 1;
+}
+
+/* ":port" after a host: 1..65535, digits only. */
+static int port_of(const char *p, const char *end, uint32_t *out) {
+  unsigned long port;
+  if (!is_digits(p, end) || end - p > 5) return 0;
+  port = strtoul(p, NULL, 10);
+  if (port == 0 || port > 65535) return 0;
+  *out = (uint32_t)port;
+  return 1;
+}
+
+/* The authority [host or [v6]][:port]; 0 with a message when malformed. */
+static int parse_authority(const char *host, const char *end, gwr_request *req, const char **problem) {
+  const char *colon;
+  if (end == host) return *problem = "the URL has no host", 0;
+  if (memchr(host, '@', (size_t)(end - host)))
+    return *problem = "the URL must not carry a user (user@host)", 0;
+  req->host = str_of(host, (size_t)(end - host));
+  if (host[0] == '[') {
+    const char *close = memchr(host, ']', (size_t)(end - host));
+    if (!close) return *problem = "the URL's IPv6 host has no ']'", 0;
+    if (close + 1 == end) return 1;
+    if (close[1] != ':' || !port_of(close + 2, end, &req->port))
+      return *problem = "the URL port must be from 1 to 65535", 0;
+    return 1;
+  }
+  colon = memchr(host, ':', (size_t)(end - host));
+  if (!colon) return 1;
+  if (colon == host) return *problem = "the URL has no host", 0;
+  if (!port_of(colon + 1, end, &req->port)) return *problem = "the URL port must be from 1 to 65535", 0;
+  return 1;
+}
+
+/* The shorthand "[METHOD] URL" (one argument, one or two words). Views
+ * into it; 0 with a message when it is not an http(s) URL with a host. */
 static int parse_shorthand(const cli_options *options, gwr_request *req, const char **problem) {
-  const char *method = NULL, *url;
-  size_t method_len = 0;
-  const char *p, *host, *host_end, *port_start;
-  const char *a = options->args[0], *sp = a;
+  const char *a = options->args[0], *w1, *w1_end, *w2 = NULL, *w2_end = NULL, *url, *url_end;
+  const char *host, *p;
   while (is_space(*a)) a++;
-  sp = a;
-  while (*sp && !is_space(*sp)) sp++;
-  if (*sp) {
-    method = a;
-    method_len = (size_t)(sp - a);
-    while (is_space(*sp)) sp++;
-    url = sp;
-  } else {
-    url = a;
+  w1 = a;
+  while (*a && !is_space(*a)) a++;
+  w1_end = a;
+  while (is_space(*a)) a++;
+  if (*a) {
+    w2 = a;
+    while (*a && !is_space(*a)) a++;
+    w2_end = a;
+    while (is_space(*a)) a++;
+    if (*a) return *problem = "expected '[METHOD] URL' (two words at most)", 0;
   }
-  req->method = method ? str_of(method, method_len) : str_of("GET", 3);
-  p = url;
+  req->method = w2 ? str_of(w1, (size_t)(w1_end - w1)) : str_of("GET", 3);
+  url = w2 ? w2 : w1;
+  url_end = w2 ? w2_end : w1_end;
   req->scheme = str_of("http", 4);
-  if (strncmp(p, "https://", 8) == 0) {
+  if (url_end - url >= 8 && strncasecmp(url, "https://", 8) == 0) {
     req->scheme = str_of("https", 5);
-    p += 8;
-  } else if (strncmp(p, "http://", 7) == 0) {
-    p += 7;
-  } else if (strstr(p, "://")) {
-    *problem = "the URL scheme must be http or https";
-    return 0;
-  }
-  host = p;
-  while (*p && *p != '/' && *p != '?') p++;
-  host_end = p;
-  if (host_end == host) {
-    *problem = "the URL has no host";
-    return 0;
-  }
-  req->host = str_of(host, (size_t)(host_end - host));
-  port_start = host_end;
-  while (port_start > host && port_start[-1] >= '0' && port_start[-1] <= '9') port_start--;
-  if (port_start > host && port_start < host_end && port_start[-1] == ':' && host[0] != '[') {
-    unsigned long port = strtoul(port_start, NULL, 10);
-    if (port == 0 || port > 65535) {
-      *problem = "the URL port must be from 1 to 65535";
-      return 0;
-    }
-    req->port = (uint32_t)port;
-  } else if (host[0] == '[' && host_end[-1] != ']') {
-    const char *c = host_end;
-    while (c > host && c[-1] != ':') c--;
-    if (c > host && c[-2] == ']') {
-      unsigned long port = strtoul(c, NULL, 10);
-      if (port == 0 || port > 65535) {
-        *problem = "the URL port must be from 1 to 65535";
-        return 0;
-      }
-      req->port = (uint32_t)port;
-    }
-  }
-  if (*p == '\0') req->path = str_of("/", 1);
-  else if (*p == '?') {
-    /* "http://h?x=1": the path is "/" with the query */
-    req->path = str_of(p, strlen(p));
+    host = url + 8;
+  } else if (url_end - url >= 7 && strncasecmp(url, "http://", 7) == 0) {
+    host = url + 7;
   } else {
-    req->path = str_of(p, strlen(p));
+    return *problem = "the URL must start with http:// or https://", 0;
   }
+  p = host;
+  while (p < url_end && *p != '/' && *p != '?' && *p != '#') p++;
+  if (!parse_authority(host, p, req, problem)) return 0;
+  {
+    const char *frag = memchr(p, '#', (size_t)(url_end - p)); /* never sent to a server */
+    if (frag) url_end = frag;
+  }
+  req->path = p == url_end ? str_of("/", 1) : str_of(p, (size_t)(url_end - p));
   return 1;
 }
 

@@ -109,8 +109,9 @@ static int read_fail_under(cli_options *options, int argc, char **argv,
   if (!take_value(argc, argv, index, &value)) return 0;
   errno = 0;
   options->fail_under = strtod(value, &end);
-  if (errno || end == value || *end != '\0' || options->fail_under < 0 ||
-      options->fail_under > 100) {
+  /* NaN fails both comparisons: !(0 <= x <= 100) rejects it */
+  if (errno || end == value || *end != '\0' ||
+      !(options->fail_under >= 0 && options->fail_under <= 100)) {
     cli_report("--fail-under needs a percentage from 0 to 100, not '%s'",
                value);
     return 0;
@@ -140,6 +141,10 @@ static int read_tool_option(cli_options *options, int argc, char **argv,
       return 1;
     }
     if (arg[2] == 'f') return read_fail_under(options, argc, argv, index) ? 1 : -1;
+    if (options->tests_path) {
+      cli_report("option '%s' given twice", arg);
+      return -1;
+    }
     return take_value(argc, argv, index, &options->tests_path) ? 1 : -1;
   }
   if (is_option(arg, "-f2", "--file2")) {
@@ -212,6 +217,10 @@ static int check_combination(const cli_options *options) {
   }
   if (is_command(options, "check", NULL) && !options->tests_path) {
     cli_report("'check' needs --tests FILE");
+    return 0;
+  }
+  if (is_command(options, "check", NULL) && stdin_configs == 1 && cli_is_stdin(options->tests_path)) {
+    cli_report("-f - reads the configuration from standard input, so give the tests with --tests FILE");
     return 0;
   }
   if (is_command(options, "diff", NULL) && options->config2_count == 0) {

@@ -109,6 +109,15 @@ printf 'tests: [\n' >"$TMP/syntax.yaml"
 run syntax 1 --tests "$TMP/syntax.yaml"
 has syntax syntax.err "syntax.yaml:"
 
+# 7. nothing to test is a failure; stdin cannot hold both the configuration and the tests
+printf 'tests: []\n' >"$TMP/empty.yaml"
+run empty 1 --tests "$TMP/empty.yaml"
+has empty empty.err "holds no tests"
+"$GWROUTE" check -f - --tests - </dev/null >"$TMP/stdin2.out" 2>"$TMP/stdin2.err"
+[ $? -eq 2 ] || fail "stdin twice: want exit 2"
+run nan 2 --tests "$TMP/empty.yaml" --fail-under nan
+run twice 2 --tests "$TMP/empty.yaml" --tests "$TMP/empty.yaml"
+
 if [ "$failures" -ne 0 ]; then
   echo "check.sh: $failures failure(s)" >&2
   exit 1

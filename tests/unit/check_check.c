@@ -453,6 +453,24 @@ START_TEST(explain_flag) {
 }
 END_TEST
 
+/* review findings: whole header values, huge ports, none in backend_any_of,
+ * names that cannot forge report lines */
+START_TEST(review_edges) {
+  outcome o;
+  expect_fail("{host: example.com, path: /a, headers: {X-C: \"ab\\0cd\"}}", "{request_headers: {X-C: ab}}",
+              "  expected request_headers.X-C ab, got ab");
+  expect_pass("{host: example.com, path: /a, headers: {X-C: \"ab\\0cd\"}}",
+              "{request_headers: {X-C: \"ab\\0cd\"}}");
+  expect_fail("{host: example.com, path: /a}", "{backend: 'default/a:18446744073709551696'}",
+              "  expected backend default/a:18446744073709551696, got default/a:80\n");
+  expect_pass("{host: example.com, path: /zzz}", "{backend_any_of: [none, default/a]}");
+  o = run("tests:\n- name: \"x\\nPASS forged\"\n  request: {host: example.com, path: /zzz}\n"
+          "  expect: {action: forward}\n");
+  has(&o, "FAIL x\\x0aPASS forged\n");
+  done(&o);
+}
+END_TEST
+
 static Suite *check_suite(void) {
   Suite *s = suite_create("check");
   TCase *tc = tcase_create("check");
@@ -470,6 +488,7 @@ static Suite *check_suite(void) {
   tcase_add_test(tc, schema_errors);
   tcase_add_test(tc, parse_errors);
   tcase_add_test(tc, explain_flag);
+  tcase_add_test(tc, review_edges);
   suite_add_tcase(s, tc);
   return s;
 }
