@@ -20,6 +20,8 @@
 
 #define DIFF_MAX_REQUESTS 100000u /* generated requests compared at most */
 #define DIFF_MAX_LISTED 200u      /* differing requests listed in a report */
+#define DIFF_ENTRY_HOSTS 64u
+#define DIFF_MAX_KEPT 5000u       /* differing requests kept for grouping; the rest are counted */      /* hosts of a bucket each entry's requests are made for */
 #define DIFF_TEXT_EXPLAINED 20u   /* of those, explained in a text report */
 #define DIFF_MAX_HOSTS 4096u      /* hostnames collected per gateway pair */
 #define DIFF_SEP '\x1f'           /* field separator of a request key */
@@ -310,7 +312,9 @@ static char class_pick(gwr__sv re, size_t i) {
   size_t end = class_end(re, i), k;
   int neg;
   i++;
-  neg = i < end && re.ptr[i] == '^';
+  if (i >= end) return 'a'; /* "[" at the very end: nothing to read */
+  neg = re.ptr[i] == '^';
+  if (neg && i + 1 >= end) return 'a';
   if (!neg) {
     if (re.ptr[i] != '\\') return re.ptr[i];
     if (i + 1 < end) {
@@ -324,6 +328,20 @@ static char class_pick(gwr__sv re, size_t i) {
   return '~';
 }
 
+/* Constructs the sampler does not follow (quoted text, conditionals,
+ * extended mode with comments): no sample rather than a wrong walk. */
+static int sampler_follows(gwr__sv re) {
+  size_t i;
+  for (i = 0; i + 1 < re.len; i++) {
+    if (re.ptr[i] == '\\' && re.ptr[i + 1] == 'Q') return 0;
+    if (re.ptr[i] == '(' && re.ptr[i + 1] == '?' && i + 2 < re.len &&
+        (re.ptr[i + 2] == '(' || re.ptr[i + 2] == 'x' || re.ptr[i + 2] == '#'))
+      return 0;
+    if (re.ptr[i] == '\\') i++;
+  }
+  return 1;
+}
+
 /* A string the regex probably matches: literals kept, classes and escapes
  * by one member, '.' as 'a', the first alternative of each group, each
  * quantified atom once ({n}: n times). */
@@ -332,6 +350,7 @@ static void regex_sample(gwr__buf *out, gwr__sv re) {
   int depth = 0;
   out->len = 0;
   if (out->data) out->data[0] = '\0';
+  if (!sampler_follows(re)) return;
   while (i < re.len && !out->failed) {
     char c = re.ptr[i], e;
     if (c == '^' || c == '$') {
@@ -339,7 +358,7 @@ static void regex_sample(gwr__buf *out, gwr__sv re) {
       continue;
     }
     if (c == '(') {
-      if (depth < 32) stack[depth] = out->len;
+      if (depth >= 0 && depth < 32) stack[depth] = out->len;
       depth++;
       i++;
       if (i < re.len && re.ptr[i] == '?') {
@@ -367,8 +386,9 @@ static void regex_sample(gwr__buf *out, gwr__sv re) {
       continue;
     }
     if (c == ')') {
+      if (depth == 0) return; /* unbalanced for this walk: give up */
       depth--;
-      atom = depth >= 0 && depth < 32 ? stack[depth] : out->len;
+      atom = depth < 32 ? stack[depth] : out->len;
       i++;
     } else {
       atom = out->len;
@@ -694,7 +714,9 @@ static void gen_plane(gen *g, const gwr_table *t, uint32_t li, const gwr__tliste
       seen[bk] = 1;
       bucket = &tl->buckets[bk];
       bucket_hosts(g, pat, &hs);
-      for (i = 0; i < hs.n && !g->nomem; i++) {
+      /* every entry on the first DIFF_ENTRY_HOSTS hosts of a bucket, the
+       * base requests on all of them: work stays entries x a constant */
+      for (i = 0; i < hs.n && !g->nomem && g->dropped < DIFF_MAX_REQUESTS; i++) {
         if (g->proto >= GWR_PROTOCOL_TLS) {
           gen_add(g, hs.v[i], "/", "", NULL, 0, (size_t)-1);
           continue;
@@ -702,6 +724,7 @@ static void gen_plane(gen *g, const gwr_table *t, uint32_t li, const gwr__tliste
         gen_add(g, hs.v[i], "/", g->proto == GWR_PROTOCOL_GRPC ? "POST" : "GET", NULL, 0, (size_t)-1);
         gen_add(g, hs.v[i], "/__gwroute_diff_nomatch", g->proto == GWR_PROTOCOL_GRPC ? "POST" : "GET",
                 NULL, 0, (size_t)-1);
+        if (i >= DIFF_ENTRY_HOSTS) continue;
         for (ei = bucket->first; ei < bucket->first + bucket->count && !g->nomem; ei++)
           gen_entry(g, t, &tl->entries[ei], hs.v[i]);
       }
@@ -1233,6 +1256,7 @@ typedef struct dctx {
   size_t req_count, dropped;
   item *items;
   size_t item_count, item_cap;
+  size_t unkept;                /* differing requests beyond DIFF_MAX_KEPT: counted only */
   rq r;
   gwr__buf tmp, tmp2;
 } dctx;
@@ -1494,7 +1518,7 @@ static size_t unpaired_count(const dctx *c) {
 
 static int render(dctx *c, int format, gwr__buf *b) {
   item **order = NULL;
-  size_t i, listed, unpaired = unpaired_count(c), diffs = c->item_count;
+  size_t i, listed, unpaired = unpaired_count(c), diffs = c->item_count + c->unkept;
   int rc;
   /* groups: the same fields and outcomes, in order of their first request */
   if (c->item_count) {
@@ -1539,8 +1563,7 @@ static int render(dctx *c, int format, gwr__buf *b) {
       put_explain_json(b, c, 1);
       gwr__buf_puts(b, "}");
     }
-    gwr__buf_printf(b, "],\"items_omitted\":%zu}\n",
-                    c->item_count > DIFF_MAX_LISTED ? c->item_count - DIFF_MAX_LISTED : 0);
+    gwr__buf_printf(b, "],\"items_omitted\":%zu}\n", diffs > DIFF_MAX_LISTED ? diffs - DIFF_MAX_LISTED : 0);
   } else {
     for (i = 0; i < c->pair_count; i++) {
       const pair *p = &c->pairs[i];
@@ -1575,9 +1598,8 @@ static int render(dctx *c, int format, gwr__buf *b) {
         put_explain_text(b, c, 1);
       }
     }
-    if (c->item_count > DIFF_MAX_LISTED)
-      gwr__buf_printf(b, "\n... and %zu more differing requests not listed\n",
-                      c->item_count - DIFF_MAX_LISTED);
+    if (diffs > DIFF_MAX_LISTED)
+      gwr__buf_printf(b, "\n... and %zu more differing requests not listed\n", diffs - DIFF_MAX_LISTED);
     if (c->dropped)
       gwr__buf_printf(b, "note: the request set was capped at %u; %zu more requests were not generated\n",
                       DIFF_MAX_REQUESTS, c->dropped);
@@ -1736,11 +1758,16 @@ int gwr_diff(const gwr_table *old_table, const gwr_table *new_table, int32_t for
       gwr__arena_free(&ar);
       continue;
     }
+    if (c.item_count >= DIFF_MAX_KEPT) { /* memory stays bounded: count, do not keep */
+      c.unkept++;
+      gwr__arena_free(&ar);
+      continue;
+    }
     rc = add_item(&c, i, fields, o, &ar);
     if (rc != GWR_OK) goto out;
   }
   GWR_CHECK(render(&c, (int)format, &out));
-  if (differences) *differences = c.item_count + unpaired_count(&c);
+  if (differences) *differences = c.item_count + c.unkept + unpaired_count(&c);
   rc = gwr__buf_finish(&out, report);
 out:
   if (rc != GWR_OK) gwr__buf_free(&out);

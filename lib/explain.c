@@ -18,6 +18,7 @@
 #include "report.h"
 
 #define SHOW_PER_BUCKET 50 /* candidate lines per bucket before "... N more" */
+#define JSON_PER_BUCKET 200 /* candidates per bucket in JSON (then "candidates_omitted") */
 #define NEAREST 5          /* nearest misses of a 404 */
 #define MAX_FAILS 16       /* failure records kept per evaluation */
 
@@ -1096,11 +1097,16 @@ static void render_failures_json(xctx *x, const cand *c) {
 static void render_candidates(xctx *x) {
   uint32_t i, k;
   if (x->json) {
+    uint32_t listed = 0;
     gwr__buf_puts(x->out, ",\"candidates\":[");
     for (i = 0; i < x->cand_count; i++) {
       const cand *c = &x->cands[i];
       int f = 1, r = reached(x, i);
-      gwr__buf_puts(x->out, i ? ",{" : "{");
+      btry *bt = &x->tries[c->bt];
+      /* bounded like the text: a bucket of 50,000 entries is not a report */
+      if (bt->shown >= JSON_PER_BUCKET && (int)i != x->winner && (int)i != x->runner_up) continue;
+      bt->shown++;
+      gwr__buf_puts(x->out, listed++ ? ",{" : "{");
       jnum_key(x, &f, "rank", c->e->rank);
       jstr_key(x, &f, "plane", gwr__sv_cstr(c->plane ? "http" : "grpc"));
       jkey(x, &f, "bucket");
@@ -1136,7 +1142,7 @@ static void render_candidates(xctx *x) {
       jbool_key(x, &f, "winner", (int)i == x->winner);
       gwr__buf_puts(x->out, "}");
     }
-    gwr__buf_puts(x->out, "]");
+    gwr__buf_printf(x->out, "],\"candidates_omitted\":%u", (unsigned)(x->cand_count - listed));
     return;
   }
   if (!x->cand_count) {

@@ -431,6 +431,27 @@ static void key_of(lctx *c, uint32_t index, const char *host, ekey *k) {
   k->qry = (uint32_t)m->query_count;
 }
 
+/* Two entries no request satisfies together, decided cheaply before an
+ * example is built: different Exact paths or methods, or one Exact header
+ * (query) name with different values. */
+static int preds_clash(const gwr__pred *a, size_t na, const gwr__pred *b, size_t nb, int fold) {
+  size_t i, k;
+  for (i = 0; i < na; i++)
+    for (k = 0; k < nb; k++)
+      if (!a[i].re && !b[k].re &&
+          (fold ? gwr__sv_casecmp_eq(a[i].name, b[k].name) : gwr__sv_eq(a[i].name, b[k].name)) &&
+          !gwr__sv_eq(a[i].value, b[k].value))
+        return 1;
+  return 0;
+}
+
+static int disjoint(const gwr__entry *a, const gwr__entry *b) {
+  if (a->list == GWR_LIST_EXACT && b->list == GWR_LIST_EXACT && !gwr__sv_eq(a->path, b->path)) return 1;
+  if (a->method && b->method && a->method != b->method) return 1;
+  return preds_clash(a->headers, a->header_count, b->headers, b->header_count, 1) ||
+         preds_clash(a->queries, a->query_count, b->queries, b->query_count, 0);
+}
+
 static int keys_equal(const ekey *a, const ekey *b) {
   return !a->unsure && !b->unsure && a->hp == b->hp && a->ht == b->ht && a->pclass == b->pclass && a->plen == b->plen &&
          a->mrank == b->mrank && a->hdr == b->hdr && a->qry == b->qry;
@@ -846,7 +867,8 @@ static void scan_bucket(lctx *c, uint32_t bucket) {
       finding *f;
       if (tl->entries[j].route == tl->entries[i].route && tl->entries[j].rule == tl->entries[i].rule)
         continue; /* one rule: it wins either way */
-      if (dead[j - first] || !keys_equal(&c->keys[j], &c->keys[i]) || covers(c, i, j) || covers(c, j, i))
+      if (dead[j - first] || !keys_equal(&c->keys[j], &c->keys[i]) ||
+          disjoint(&tl->entries[i], &tl->entries[j]) || covers(c, i, j) || covers(c, j, i))
         continue;
       if (tl->al->l->protocol >= GWR_PROTO_TLS) continue;
       if (!build_example(c, &ex, i, &j, bucket) || !run_example(c, &ex) ||
