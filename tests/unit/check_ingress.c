@@ -124,6 +124,21 @@ START_TEST(rewrite_target_with_captures) {
   TU_ASSERT_STR(req(c, "http", "rw.example.com", "/something").up_path, "/");
   TU_ASSERT_STR(req(c, "http", "rw.example.com", "/something/").up_path, "/");
   TU_ASSERT_STR(req(c, "http", "rw.example.com", "/SOMETHING/A").up_path, "/A");
+  { /* a query longer than the scratch: 500, never an overflow (review finding) */
+    size_t n = 40000;
+    char *path = malloc(n + 1);
+    ck_assert_ptr_nonnull(path);
+    memset(path, 'q', n);
+    memcpy(path, "/something/x?", 13);
+    path[n] = '\0';
+    r = req(c, "http", "rw.example.com", path);
+    ck_assert_int_eq(r.status, 500);
+    memset(path + 13, 'x', n - 13); /* and a long path with a short query */
+    path[n - 3] = '?';
+    r = req(c, "http", "rw.example.com", path);
+    ck_assert_int_eq(r.status, 500);
+    free(path);
+  }
   /* without captures nginx replaces the whole path, keeps the query */
   TU_ASSERT_STR(req(c, "http", "flat.example.com", "/v1/users?x=1").up_path, "/?x=1");
   TU_ASSERT_STR(req(c, "http", "flat.example.com", "/v1abc").up_path, "/");
