@@ -753,7 +753,8 @@ static void grpc_path(reader *r, gwr__match *mt) {
     if (g->type == GWR_VALUE_EXACT) {
       grpc_escape(es, sizeof es, svc);
       grpc_escape(em, sizeof em, m);
-      p = svc.len ? gwr__arena_printf(r->ar, "/%s/.*", es)
+      /* "starts with /S/": any bytes after, newlines included (the G3 row is literal) */
+      p = svc.len ? gwr__arena_printf(r->ar, "/%s/(?s:.*)", es)
                   : gwr__arena_printf(r->ar, "/[^/]+/%s", em);
     } else if (svc.len && m.len) {
       p = gwr__arena_printf(r->ar, "/(?:%s)/(?:%s)", svc.ptr, m.ptr);
